@@ -1,0 +1,58 @@
+# heapdoc - thin wrapper over CMake + Ninja.  Every target does its own
+# set-up: missing Debian packages are installed (scripts/deps.sh), the build
+# directory is configured on first use.
+#
+#   make          build build/heapdoc
+#   make demo     diagnose the bundled example profiles
+#   make check    build and run every test (unit, CLI goldens, parity, ASan+UBSan)
+#   make bench    benchmarks against go tool pprof (slow; never gating)
+#   make fuzz     build the libFuzzer targets and run each for FUZZ_SECONDS
+
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all deps build demo check check-fast check-sanitize bench fuzz clean
+
+all: build
+
+deps:
+	@bash scripts/deps.sh
+
+$(BUILD)/build.ninja: | deps
+	cmake --preset dev >/dev/null
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	@bash scripts/demo.sh $(BUILD)/heapdoc
+
+# The whole suite: regular build, then the same suite under ASan+UBSan.
+check: check-fast check-sanitize
+
+check-fast: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+$(ASAN_BUILD)/build.ninja: | deps
+	cmake --preset asan >/dev/null
+
+check-sanitize: deps $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --output-on-failure -j $(JOBS) -LE 'parity|slow'
+
+bench: build
+	bash bench/run.sh
+
+fuzz:
+	@bash scripts/deps.sh --fuzz
+	cmake --preset fuzz >/dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	bash fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

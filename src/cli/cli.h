@@ -1,0 +1,59 @@
+/*
+ * cli.h - what the heapdoc program's command files share: exit codes, the
+ * command table entry type, input reading (files, `-` for stdin) and message
+ * helpers.  The CLI sees only include/heapdoc/heapdoc.h of the library; it
+ * maps library results to output and exit codes and holds no analysis logic.
+ */
+#ifndef HD_CLI_H
+#define HD_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "heapdoc/heapdoc.h"
+
+/* Exit codes, documented in --help and heapdoc(1). */
+enum hd_exit {
+	HD_EXIT_OK = 0,      /* success */
+	HD_EXIT_ERROR = 1,   /* an input could not be read or decoded, or output failed */
+	HD_EXIT_USAGE = 2,   /* bad command line */
+	HD_EXIT_GATE = 3,    /* a --fail-on condition was met (trend, diagnose) */
+	HD_EXIT_NETWORK = 4  /* collect: the endpoint could not be fetched */
+};
+
+struct hd_command {
+	const char *name;
+	int (*run)(int argc, char **argv); /* argv[0] is the command name */
+	const char *summary;
+};
+
+extern const char *hd_progname;
+
+/* "heapdoc: <fmt>\n" on stderr. */
+void hd_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "heapdoc: cannot read '<path>': <msg>[ at offset N]" on stderr. */
+void hd_cli_input_error(const char *path, const struct hd_error *err);
+
+/*
+ * Reads a whole file (or stdin for "-") into a malloc'ed buffer, refusing
+ * inputs larger than max_bytes.  Prints the error and returns false on
+ * failure.
+ */
+bool hd_cli_read_file(const char *path, size_t max_bytes, char **data_ret,
+		      size_t *len_ret);
+
+/* Reads and decodes one profile; prints the error and returns NULL on failure. */
+struct hd_profile *hd_cli_load_profile(const char *path,
+				       const struct hd_limits *limits);
+
+/*
+ * Flushes stdout and checks ferror(); on failure prints an error and
+ * returns HD_EXIT_ERROR, else `code`.
+ */
+int hd_cli_finish(int code);
+
+/* Parses "1GiB", "512MB", "4096" etc. into bytes (binary units). */
+bool hd_cli_parse_size(const char *s, unsigned long long *ret);
+
+#endif /* HD_CLI_H */

@@ -1,0 +1,10 @@
+/*
+ * commands.h - the entry points of heapdoc's subcommands, one cmd_<name>.c
+ * each.  main.c dispatches to them; each parses its own options.
+ */
+#ifndef HD_COMMANDS_H
+#define HD_COMMANDS_H
+
+/* ADD-COMMAND-DECLARATIONS (one line per command, keep sorted) */
+
+#endif /* HD_COMMANDS_H */

@@ -1,0 +1,88 @@
+/*
+ * main.c - the heapdoc program's entry: global options, the command table
+ * and dispatch.  Commands live in cmd_<name>.c; the library does the work.
+ * `heapdoc PROFILE...` with no command runs diagnose, the main job.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static const struct hd_command commands[] = {
+	/* ADD-COMMAND-ENTRIES (keep sorted by name) */
+	{NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: heapdoc [COMMAND] [OPTIONS] PROFILE...\n"
+		"\n"
+		"Explains why a Go program's heap grows, from pprof heap profiles\n"
+		"(profile.proto, gzip or raw, or the debug=1 text format; '-' reads stdin).\n"
+		"With no command, runs 'diagnose'.\n"
+		"\n"
+		"commands:\n");
+	for (const struct hd_command *c = commands; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f,
+		"\n"
+		"Run 'heapdoc COMMAND --help' for a command's options; see heapdoc(1).\n"
+		"\n"
+		"exit status:\n"
+		"  0  success\n"
+		"  1  an input could not be read or decoded, or output could not be written\n"
+		"  2  invalid command line\n"
+		"  3  a --fail-on condition was met (trend, diagnose)\n"
+		"  4  collect: the endpoint could not be fetched\n");
+}
+
+static const struct hd_command *find_command(const char *name)
+{
+	for (const struct hd_command *c = commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return HD_EXIT_USAGE;
+	}
+	const char *first = argv[1];
+	if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0 ||
+	    strcmp(first, "help") == 0) {
+		if (argc > 2 && strcmp(first, "help") == 0) {
+			const struct hd_command *c = find_command(argv[2]);
+			if (c) {
+				char *hargv[] = {argv[2], "--help", NULL};
+				return c->run(2, hargv);
+			}
+		}
+		usage(stdout);
+		return hd_cli_finish(HD_EXIT_OK);
+	}
+	if (strcmp(first, "--version") == 0 || strcmp(first, "version") == 0) {
+		printf("heapdoc %s\n", HD_VERSION_STRING);
+		return hd_cli_finish(HD_EXIT_OK);
+	}
+	const struct hd_command *c = find_command(first);
+	if (c)
+		return c->run(argc - 1, argv + 1);
+	/* No command: `heapdoc PROFILE...` (or options then profiles) diagnoses. */
+	struct stat st;
+	if (first[0] == '-' || stat(first, &st) == 0) {
+		const struct hd_command *d = find_command("diagnose");
+		if (d) {
+			argv[0] = (char *)"diagnose";
+			return d->run(argc, argv);
+		}
+	}
+	hd_cli_error("unknown command '%s' (see 'heapdoc --help')", first);
+	return HD_EXIT_USAGE;
+}

@@ -1,0 +1,178 @@
+/*
+ * util.c - input reading, error messages and size parsing for the heapdoc
+ * program.  Library errors arrive as struct hd_error; here they become the
+ * one-line messages the user sees.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+const char *hd_progname = "heapdoc";
+
+void hd_cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout);
+	fprintf(stderr, "%s: ", hd_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Quotes a path for a message, escaping control characters. */
+static void quote_path(char *out, size_t cap, const char *path)
+{
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)path; *p && o + 5 < cap; p++) {
+		if (*p < 0x20 || *p == 0x7f || *p == '\'')
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", *p);
+		else
+			out[o++] = (char)*p;
+	}
+	out[o] = '\0';
+}
+
+void hd_cli_input_error(const char *path, const struct hd_error *err)
+{
+	char q[1024];
+	quote_path(q, sizeof(q), strcmp(path, "-") == 0 ? "<stdin>" : path);
+	if (err->has_offset)
+		hd_cli_error("cannot read '%s': %s at offset %llu", q, err->msg,
+			     (unsigned long long)err->offset);
+	else
+		hd_cli_error("cannot read '%s': %s", q, err->msg);
+}
+
+bool hd_cli_read_file(const char *path, size_t max_bytes, char **data_ret,
+		      size_t *len_ret)
+{
+	struct hd_error err = {0};
+	bool is_stdin = strcmp(path, "-") == 0;
+	FILE *f = is_stdin ? stdin : fopen(path, "rb");
+	if (!f) {
+		err.code = HD_ERR_IO;
+		snprintf(err.msg, sizeof(err.msg), "%s", strerror(errno));
+		hd_cli_input_error(path, &err);
+		return false;
+	}
+	struct stat st;
+	if (!is_stdin && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		err.code = HD_ERR_IO;
+		snprintf(err.msg, sizeof(err.msg), "is a directory");
+		hd_cli_input_error(path, &err);
+		return false;
+	}
+	size_t cap = 1 << 16, len = 0;
+	if (!is_stdin && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		cap = (size_t)st.st_size + 1 < max_bytes + 1 ? (size_t)st.st_size + 1 : max_bytes + 1;
+	char *data = malloc(cap);
+	if (!data) {
+		hd_cli_error("out of memory");
+		exit(HD_EXIT_ERROR);
+	}
+	for (;;) {
+		if (len == cap) {
+			if (cap > max_bytes)
+				break;
+			size_t ncap = cap * 2 > max_bytes + 1 ? max_bytes + 1 : cap * 2;
+			char *nd = realloc(data, ncap);
+			if (!nd) {
+				hd_cli_error("out of memory");
+				exit(HD_EXIT_ERROR);
+			}
+			data = nd;
+			cap = ncap;
+		}
+		size_t n = fread(data + len, 1, cap - len, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	bool io_error = ferror(f);
+	int saved_errno = errno;
+	if (!is_stdin)
+		fclose(f);
+	if (io_error) {
+		free(data);
+		err.code = HD_ERR_IO;
+		snprintf(err.msg, sizeof(err.msg), "%s", strerror(saved_errno));
+		hd_cli_input_error(path, &err);
+		return false;
+	}
+	if (len > max_bytes) {
+		free(data);
+		err.code = HD_ERR_LIMIT;
+		snprintf(err.msg, sizeof(err.msg),
+			 "input larger than %zu bytes (see --max-input)", max_bytes);
+		hd_cli_input_error(path, &err);
+		return false;
+	}
+	*data_ret = data;
+	*len_ret = len;
+	return true;
+}
+
+struct hd_profile *hd_cli_load_profile(const char *path, const struct hd_limits *limits)
+{
+	struct hd_limits def;
+	if (!limits) {
+		hd_limits_default(&def);
+		limits = &def;
+	}
+	char *data;
+	size_t len;
+	if (!hd_cli_read_file(path, (size_t)limits->max_input_bytes, &data, &len))
+		return NULL;
+	struct hd_profile *p = NULL;
+	struct hd_error err = {0};
+	enum hd_status st = hd_profile_parse(data, len, limits, &p, &err);
+	free(data);
+	if (st != HD_OK) {
+		hd_cli_input_error(path, &err);
+		return NULL;
+	}
+	return p;
+}
+
+int hd_cli_finish(int code)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "%s: cannot write output: %s\n", hd_progname, strerror(errno));
+		return HD_EXIT_ERROR;
+	}
+	return code;
+}
+
+bool hd_cli_parse_size(const char *s, unsigned long long *ret)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end == s || errno || v < 0)
+		return false;
+	while (*end == ' ')
+		end++;
+	static const struct { const char *suffix; double mult; } units[] = {
+		{"", 1}, {"b", 1}, {"k", 1024.0}, {"kb", 1024.0}, {"kib", 1024.0},
+		{"m", 1048576.0}, {"mb", 1048576.0}, {"mib", 1048576.0},
+		{"g", 1073741824.0}, {"gb", 1073741824.0}, {"gib", 1073741824.0},
+		{"t", 1099511627776.0}, {"tb", 1099511627776.0}, {"tib", 1099511627776.0},
+	};
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcasecmp(end, units[i].suffix) == 0) {
+			double r = v * units[i].mult;
+			if (r > 1.8e19)
+				return false;
+			*ret = (unsigned long long)r;
+			return true;
+		}
+	}
+	return false;
+}

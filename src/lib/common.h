@@ -1,0 +1,122 @@
+/*
+ * common.h - private helpers shared by every layer of libheapdoc: the arena,
+ * the growable byte buffer, error filling and checked size arithmetic.  Not
+ * part of the public API (include/heapdoc/heapdoc.h is); the CLI cannot
+ * include it.  See docs/DESIGN.md for the layering.
+ */
+#ifndef HD_COMMON_H
+#define HD_COMMON_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "heapdoc/heapdoc.h"
+
+#if defined(__GNUC__)
+#define HD_LIKELY(x) __builtin_expect(!!(x), 1)
+#define HD_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define HD_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define HD_LIKELY(x) (x)
+#define HD_UNLIKELY(x) (x)
+#define HD_PRINTF(a, b)
+#endif
+
+#define HD_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- allocation hooks (tests sweep "fail the Nth allocation") ---- */
+
+/*
+ * Every allocation in libheapdoc goes through these, so a test can make the
+ * Nth one fail.  hd_alloc_fail_after(n): the (n+1)th call from now fails,
+ * and every later one too until reset with a negative n.
+ */
+void *hd_malloc(size_t size);
+void *hd_calloc(size_t n, size_t size);
+void *hd_realloc(void *ptr, size_t size);
+void hd_free(void *ptr);
+void hd_alloc_fail_after(long n);
+
+/* ---- checked arithmetic ---- */
+
+static inline bool hd_mul_overflow(size_t a, size_t b, size_t *r)
+{
+	return __builtin_mul_overflow(a, b, r);
+}
+static inline bool hd_add_overflow(size_t a, size_t b, size_t *r)
+{
+	return __builtin_add_overflow(a, b, r);
+}
+
+/* ---- arena: one per profile; failure is sticky ---- */
+
+/*
+ * Bump allocator in chunks.  After the first failed allocation every later
+ * one fails too (hd_arena_failed() tells), so a decoder may check once at a
+ * phase boundary.  Memory is freed only by hd_arena_free().
+ */
+struct hd_arena *hd_arena_new(void);
+void hd_arena_free(struct hd_arena *arena);
+void *hd_arena_alloc(struct hd_arena *arena, size_t size);   /* 16-aligned */
+void *hd_arena_calloc(struct hd_arena *arena, size_t n, size_t size);
+void *hd_arena_memdup(struct hd_arena *arena, const void *src, size_t len);
+/* A copy of s owned by the arena (NUL-terminated too, for convenience). */
+struct hd_str hd_arena_strdup(struct hd_arena *arena, struct hd_str s);
+bool hd_arena_failed(const struct hd_arena *arena);
+size_t hd_arena_bytes(const struct hd_arena *arena); /* bytes reserved */
+
+/* ---- growable buffer (heap, not arena) ---- */
+
+struct hd_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	bool failed; /* sticky: an append failed */
+};
+
+#define HD_BUF_INIT {NULL, 0, 0, false}
+void hd_buf_release(struct hd_buf *b);
+bool hd_buf_reserve(struct hd_buf *b, size_t extra);
+bool hd_buf_append(struct hd_buf *b, const void *data, size_t len);
+bool hd_buf_putc(struct hd_buf *b, char c);
+bool hd_buf_printf(struct hd_buf *b, const char *fmt, ...) HD_PRINTF(2, 3);
+bool hd_buf_vprintf(struct hd_buf *b, const char *fmt, va_list ap);
+/* Takes the data; the buffer is empty afterwards. */
+char *hd_buf_detach(struct hd_buf *b, size_t *len_ret);
+
+/* ---- errors ---- */
+
+/* Fills err (if not NULL) and returns status. */
+enum hd_status hd_error_set(struct hd_error *err, enum hd_status status,
+			    const char *fmt, ...) HD_PRINTF(3, 4);
+enum hd_status hd_error_set_at(struct hd_error *err, enum hd_status status,
+			       uint64_t offset, const char *fmt, ...)
+	HD_PRINTF(4, 5);
+
+/* ---- strings ---- */
+
+static inline struct hd_str hd_str_c(const char *s)
+{
+	struct hd_str r = {s, s ? strlen(s) : 0};
+	return r;
+}
+static inline bool hd_str_eq(struct hd_str a, struct hd_str b)
+{
+	return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+static inline bool hd_str_eqc(struct hd_str a, const char *c)
+{
+	return hd_str_eq(a, hd_str_c(c));
+}
+int hd_str_cmp(struct hd_str a, struct hd_str b);
+bool hd_str_has_prefix(struct hd_str s, const char *prefix);
+
+/* ---- hashing (seeded per process; see hashtab) ---- */
+
+uint64_t hd_hash_bytes(const void *data, size_t len, uint64_t seed);
+uint64_t hd_hash_seed(void);
+
+#endif /* HD_COMMON_H */
