@@ -267,9 +267,301 @@ bool hd_sample_num_label(const struct hd_profile *p, uint64_t sample,
 
 /* ====== HD-SECTION: combine / export (owned by merge) ====== */
 
+/*
+ * Combining profiles the way `go tool pprof` does (profile/merge.go Merge,
+ * internal/driver/fetch.go): samples with the same key - the merged
+ * locations plus every string and numeric label (so the Go `bytes` label
+ * keeps differently sized objects apart) - are summed; samples whose values
+ * are all zero are dropped, as pprof's Merge drops them; locations are
+ * identified by (address - mapping start, mapping, lines, is_folded),
+ * functions by (name, system name, file, start line), mappings by (rounded
+ * size, offset, build id or file).  Sample types are intersected by type
+ * name in the order of the first input (CompatibilizeSampleTypes); an empty
+ * intersection, different units for one type or different period types
+ * fail with HD_ERR_INCOMPATIBLE.  Headers: time = pprof's earliest, duration
+ * summed, period the largest, comments de-duplicated in order, default
+ * sample type / doc url the first non-empty, drop/keep frames and period
+ * type of the first input.  docs/internals/merge.md has the details.
+ *
+ * Note: pprof does not merge when it reads ONE profile and no base, so it
+ * keeps that profile's zero samples; callers wanting the same should use the
+ * decoded profile itself in that case.
+ */
+struct hd_merge_input {
+	const struct hd_profile *profile;
+	/* Multiply every value by this, rounding half away from zero (pprof's
+	 * Profile.Scale; -1 for a base).  1 leaves values untouched. */
+	double scale;
+	/* Optional: one factor per sample type of `profile`, overriding `scale`
+	 * (pprof's ScaleN, used with hd_profile_normalize_scales()).  Like
+	 * ScaleN, a sample is dropped when every value whose factor is not 1
+	 * rounds to 0.  NULL to use `scale`. */
+	const double *scales;
+	/* Label every sample of this input pprof::base=true (replacing any
+	 * pprof::base label), as `-diff_base` does: reports then use the total
+	 * of these samples as the percentage denominator. */
+	bool diff_base;
+};
+
+/*
+ * Merges n >= 1 inputs, in order, into a new profile (format
+ * HD_FORMAT_BUILT) that owns all its memory: the inputs may be freed as soon
+ * as this returns.  IDs in the result are dense, 1..N, in order of first
+ * use.
+ * Returns HD_OK and *merged_ret (free with hd_profile_free()), or
+ * HD_ERR_USAGE (n == 0, NULL input, a non-finite scale), HD_ERR_INCOMPATIBLE
+ * (see above; the message names both sample type lists), HD_ERR_NOMEM,
+ * HD_ERR_LIMIT (more than 2^32-2 merged locations, functions or mappings).
+ * Thread safety: reads the inputs only; may run concurrently on distinct
+ * outputs.
+ */
+enum hd_status hd_profile_merge(const struct hd_merge_input *inputs, size_t n,
+				struct hd_profile **merged_ret, struct hd_error *err);
+
+/*
+ * Incremental form of hd_profile_merge(), for merging many profiles in
+ * memory bounded by the merged result plus one input: decode a profile,
+ * hd_merger_add() it, free it, decode the next.  hd_merger_add() copies all
+ * it keeps (strings included).  The result is identical to hd_profile_merge()
+ * on the same inputs in the same order.
+ * hd_merger_new: HD_OK and *merger_ret, or HD_ERR_NOMEM.
+ * hd_merger_add: HD_OK, or the errors of hd_profile_merge(); after an error
+ *   the merger may only be freed.
+ * hd_merger_finish: HD_OK and *merged_ret, HD_ERR_USAGE if nothing was
+ *   added, HD_ERR_NOMEM; the merger may only be freed afterwards.
+ * hd_merger_free: frees the merger (not a profile it returned); NULL ok.
+ * Thread safety: one merger per thread.
+ */
+struct hd_merger;
+enum hd_status hd_merger_new(struct hd_merger **merger_ret, struct hd_error *err);
+enum hd_status hd_merger_add(struct hd_merger *merger, const struct hd_merge_input *input,
+			     struct hd_error *err);
+enum hd_status hd_merger_finish(struct hd_merger *merger, struct hd_profile **merged_ret,
+				struct hd_error *err);
+void hd_merger_free(struct hd_merger *merger);
+
+/*
+ * pprof's Normalize (`-normalize`): for each sample type i of `source`,
+ * scales_ret[i] = (sum of base's values of type i) / (sum of source's), or 0
+ * when the source sum is 0.  Pass the scales as hd_merge_input.scales for
+ * the source.  scales_ret must hold source->n_sample_types doubles.
+ * Returns HD_OK, or HD_ERR_INCOMPATIBLE when the two profiles' sample types
+ * or period types differ (pprof's compatible()), HD_ERR_USAGE on NULL.
+ */
+enum hd_status hd_profile_normalize_scales(const struct hd_profile *source,
+					   const struct hd_profile *base, double *scales_ret,
+					   struct hd_error *err);
+
+/*
+ * Encodes a profile as profile.proto, gzip-compressed when `gzip` is true
+ * (what `go tool pprof`, Pyroscope and Parca read), following pprof's
+ * encoder (profile/encode.go): same field order, repeated scalars packed
+ * when there are more than 2, string table built in pprof's order, labels
+ * in pprof's order (string labels by key, then numeric labels by key).  IDs
+ * are renumbered densely (index + 1).  Deterministic: the same profile gives
+ * the same bytes (the gzip header carries no time or name).
+ * Returns HD_OK with *data_ret (free with hd_bytes_free()) and *len_ret, or
+ * HD_ERR_NOMEM, HD_ERR_USAGE (NULL profile), HD_ERR_INTERNAL (compressor).
+ * Thread safety: reads the profile only.
+ */
+enum hd_status hd_profile_write_proto(const struct hd_profile *profile, bool gzip,
+				      void **data_ret, size_t *len_ret, struct hd_error *err);
+
+/* Frees a buffer returned by the export and render functions of this section. */
+void hd_bytes_free(void *data);
+
+/*
+ * Flame graphs and folded stacks.  Both build a call tree from the samples:
+ * one frame per line of each location, root (outermost caller) to leaf,
+ * inline frames as frames of their own; frames are identified by function
+ * name (by name and file:line with `lines`).  A sample's weight is its value
+ * of the chosen sample type, or weights[sample] when `weights` is given (for
+ * callers that filtered samples).  When any weight is negative (a profile
+ * merged with a base) the output is differential: each frame carries the
+ * growth (positive weights) and the shrinkage (negative weights) apart.
+ */
+struct hd_flame_options {
+	int sample_index;        /* index into sample_types; -1 = pprof's default */
+	const int64_t *weights;  /* NULL, or n_samples weights */
+	bool lines;              /* frame = function and file:line */
+	bool noinlines;          /* only the outermost line of each location */
+	/* SVG only: */
+	double min_width;        /* frames narrower than this fraction of the
+				    total are left out, like flamegraph.pl's
+				    --minwidth; 0 = default 0.0005 */
+	uint32_t max_frames;     /* at most this many rectangles; 0 = 10000 */
+	uint32_t width_px;       /* image width, 0 = 1200 */
+	const char *title;       /* NULL = "Flame Graph" (escaped) */
+	const char *subtitle;    /* NULL = none (escaped) */
+};
+
+/* Fills `options` with the defaults above. */
+void hd_flame_options_default(struct hd_flame_options *options);
+
+/*
+ * Folded stacks, one line per distinct stack with a non-zero value:
+ * `root;caller;leaf VALUE\n`, lines sorted bytewise (flamegraph.pl, inferno
+ * and speedscope read it).  For a differential profile each line is
+ * `stack BEFORE AFTER` (the magnitudes of the negative and positive weights),
+ * the two-column format of flamegraph.pl's difffolded.pl.  Frame names have
+ * control bytes, invalid UTF-8 and ';' written as \xNN.
+ * Returns HD_OK with *out_ret (free with hd_bytes_free(); NUL-terminated)
+ * and *len_ret, or HD_ERR_NOMEM, HD_ERR_USAGE (bad sample index, NULL).
+ */
+enum hd_status hd_render_folded(const struct hd_profile *profile,
+				const struct hd_flame_options *options, char **out_ret,
+				size_t *len_ret, struct hd_error *err);
+
+/*
+ * A self-contained interactive SVG flame graph (inline CSS and JavaScript,
+ * no network): click a frame to zoom, Search (regex) highlights matches and
+ * shows the matched percentage, each frame's tooltip gives its exact value
+ * and percentage of the total.  Names are XML-escaped; bytes XML 1.0 cannot
+ * hold (controls, invalid UTF-8) are shown as \xNN; names longer than 512
+ * bytes are cut with "...".  At most max_frames rectangles are drawn (the
+ * widest; children are never kept without their parent), so the file stays
+ * under about max_frames * 1.3 KB whatever the profile size.  Differential
+ * profiles are coloured by growth (red) and shrinkage (blue); a frame's
+ * width is then growth + shrinkage, like pprof's diff flame graph.
+ * Returns like hd_render_folded().
+ */
+enum hd_status hd_render_flame_svg(const struct hd_profile *profile,
+				   const struct hd_flame_options *options, char **out_ret,
+				   size_t *len_ret, struct hd_error *err);
+
 /* ====== HD-SECTION: diagnose (owned by diagnose) ====== */
 
 /* ====== HD-SECTION: trend (owned by trend) ====== */
+
+/*
+ * Series analysis: is a quantity (a site's inuse_space over a series of heap
+ * snapshots) growing, stable, shrinking or transient, how fast, since when,
+ * and when will it reach a limit?  Pure computation on caller-provided
+ * points: no allocation, no I/O; safe to call from any thread.  The module
+ * and its thresholds are described in docs/internals/trend.md.
+ *
+ * A heap profile only changes when a garbage collection publishes new data
+ * (GO-RUNTIME-FACTS 5.2/5.3): several snapshots taken between two GCs are one
+ * observation, not evidence of stability.  Each point therefore carries the
+ * `epoch` of the publication it shows (hd_trend_epochs() computes it for a
+ * profile series); consecutive points with the same epoch and the same value
+ * are collapsed into one observation, timed at the first of them.
+ */
+enum hd_trend_verdict {
+	HD_TREND_UNKNOWN = 0, /* fewer than two observations: no trend can be told */
+	HD_TREND_STABLE,      /* no significant net change, or growth has stopped */
+	HD_TREND_GROWING,     /* keeps growing: net rise, good linear fit, still rising */
+	HD_TREND_SHRINKING,   /* keeps falling */
+	HD_TREND_TRANSIENT    /* rose, then gave back at least half of the rise */
+};
+
+/* "unknown", "stable", "growing", "shrinking", "transient" (static). */
+const char *hd_trend_verdict_str(enum hd_trend_verdict verdict);
+
+/* One snapshot's value of a series. */
+struct hd_trend_point {
+	int64_t time_nanos; /* when the snapshot was taken, unix ns; 0 = unknown */
+	int64_t value;      /* e.g. inuse_space bytes */
+	/*
+	 * The heap-profile publication (GC cycle) the value comes from: equal
+	 * epochs on consecutive points mean "no GC in between".  Use the
+	 * output of hd_trend_epochs(), or the point's index when unknown (then
+	 * nothing is collapsed).  Caution: all-zero epochs make every run of
+	 * equal consecutive values one observation.
+	 */
+	uint32_t epoch;
+};
+
+/*
+ * Thresholds.  Fill with hd_trend_options_default() and change what you
+ * need.  A change is significant when it is at least
+ * max(min_change_bytes, min_change_fraction * largest |value|).
+ */
+struct hd_trend_options {
+	uint64_t min_change_bytes;  /* default 1 MiB (two default sampling periods) */
+	double min_change_fraction; /* default 0.05 */
+	double min_r2;              /* fit quality for growing/shrinking, default 0.6 */
+	/*
+	 * Growth slower than this (bytes per minute, >= 0) is not "growing"
+	 * (--min-growth).  Default 0.  Ignored when the points have no times.
+	 */
+	double min_growth_bytes_per_min;
+	/*
+	 * Project when a growing series reaches this many bytes; 0 = no
+	 * projection.  hd_trend_series_analyze() projects the series itself;
+	 * hd_trend_analyze() projects the process total (see there).
+	 */
+	uint64_t limit_bytes;
+};
+
+void hd_trend_options_default(struct hd_trend_options *options);
+
+/* What hd_trend_series_analyze() found. */
+struct hd_trend_series {
+	enum hd_trend_verdict verdict;
+	uint32_t n_points;       /* points given */
+	uint32_t n_observations; /* after collapsing same-epoch runs */
+	/*
+	 * true when every point had a time (and times never decrease): the
+	 * x axis is minutes since the first point; otherwise the x axis is the
+	 * point index and the *_per_min fields hold per-snapshot rates.
+	 */
+	bool timed;
+	double slope_bytes_per_min;  /* least-squares slope over all observations */
+	double r2;                   /* its coefficient of determination, 0..1 (1 if flat) */
+	double recent_slope_bytes_per_min; /* over the last half (>= 2) of the observations */
+	double growth_slope_bytes_per_min; /* from growth_start on; 0 unless growing */
+	double growth_r2;
+	int64_t first_value, last_value, min_value, max_value;
+	/*
+	 * Index (into the points given) of the first snapshot of the growth
+	 * that is still going on - the one after the series was last at its
+	 * minimum - and its time; HD_NONE / 0 unless verdict is growing.
+	 */
+	uint32_t growth_start;
+	int64_t growth_start_time_nanos;
+	/*
+	 * Growing, timed and options->limit_bytes set: minutes from the last
+	 * point until the series reaches the limit at growth_slope (0 when it
+	 * already has), and that moment in unix ns.
+	 */
+	bool has_projection;
+	double minutes_to_limit;
+	int64_t limit_time_nanos;
+	/* 0..1: grows with the number of observations and, for growing or shrinking, with r2. */
+	double confidence;
+};
+
+/*
+ * Analyses one series.
+ *  points, n_points: the snapshots in time order (n_points >= 1; at most
+ *      UINT32_MAX); not retained.
+ *  options: thresholds; NULL for the defaults.
+ *  result_ret: filled on success.
+ *  observations_ret: NULL, or an array of n_points entries that receives,
+ *      for each observation, the index of its first point
+ *      (result_ret->n_observations entries are written).
+ * Returns HD_OK; HD_ERR_USAGE for no points, times that decrease, or an
+ * option out of range (min_r2 outside 0..1, a negative or NaN threshold);
+ * HD_ERR_LIMIT for more than UINT32_MAX points.  Allocates nothing;
+ * thread-safe.
+ */
+enum hd_status hd_trend_series_analyze(const struct hd_trend_point *points, size_t n_points,
+				       const struct hd_trend_options *options,
+				       struct hd_trend_series *result_ret,
+				       uint32_t *observations_ret, struct hd_error *err);
+
+/*
+ * Publication epochs of a profile series (in time order): epochs_ret[0] = 0,
+ * and epochs_ret[i] = epochs_ret[i-1] when profile i has the same sample
+ * types and the same per-type totals (sum of every sample value) as profile
+ * i-1 - no GC published new data between them - else epochs_ret[i-1] + 1.
+ * (alloc_* totals only grow between publications, so equal totals mean the
+ * same publication.)  Returns HD_OK, or HD_ERR_USAGE for n == 0 or a NULL
+ * profile.  Allocates nothing; profiles are only read.
+ */
+enum hd_status hd_trend_epochs(const struct hd_profile *const *profiles, size_t n,
+			       uint32_t *epochs_ret, struct hd_error *err);
 
 #ifdef __cplusplus
 }
