@@ -1,0 +1,3 @@
+module heapdoc/testdata/gen/check
+
+go 1.22

@@ -1,0 +1,3 @@
+module heapdoc/testdata/gen/scenarios
+
+go 1.22
