@@ -1,0 +1,279 @@
+/*
+ * test_gomodel.c - unit tests of the Go runtime models in
+ * src/lib/analyze/gomodel.c: size classes, roundupsize with and without
+ * malloc headers, growslice per version, classic bucket arrays and Swiss
+ * groups.  Expected values are those Go itself printed (go1.19/1.22/1.24/
+ * 1.26 runs recorded in shared/docs/GO-RUNTIME-FACTS.md §1.5, §2.4, §4.2),
+ * and, when present, the Go-printed tables in testdata/gomodel/<version>.txt
+ * which every line of is checked.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "analyze/gomodel.h"
+
+static void check_chain(int minor, uint64_t elem, bool noscan, const uint64_t *caps,
+			const uint64_t *bytes, size_t n)
+{
+	struct hd_go_grow steps[256];
+	uint64_t max = bytes ? bytes[n - 1] : caps[n - 1] * elem;
+	size_t got = hd_go_slice_chain(minor, elem, noscan, max - 1, steps, 256);
+	assert_true(got >= n);
+	for (size_t i = 0; i < n; i++) {
+		if (steps[i].cap != caps[i])
+			fail_msg("go1.%d elem %llu noscan %d step %zu: cap %llu, want %llu", minor,
+				 (unsigned long long)elem, noscan, i,
+				 (unsigned long long)steps[i].cap, (unsigned long long)caps[i]);
+		if (bytes && steps[i].bytes != bytes[i])
+			fail_msg("go1.%d elem %llu step %zu: bytes %llu, want %llu", minor,
+				 (unsigned long long)elem, i, (unsigned long long)steps[i].bytes,
+				 (unsigned long long)bytes[i]);
+	}
+}
+
+static void test_size_classes(void **state)
+{
+	(void)state;
+	assert_int_equal(hd_go_class_bytes(1), 8);
+	assert_int_equal(hd_go_class_bytes(67), 32768);
+	assert_int_equal(hd_go_class_bytes(68), 0);
+	assert_int_equal(hd_go_size_class_round(1), 8);
+	assert_int_equal(hd_go_size_class_round(9), 16);
+	assert_int_equal(hd_go_size_class_round(33), 48);
+	assert_int_equal(hd_go_size_class_round(1025), 1152);
+	assert_int_equal(hd_go_size_class_round(6656), 6784);
+	assert_int_equal(hd_go_size_class_round(32768), 32768);
+	assert_int_equal(hd_go_size_class_round(32769), 0);
+	assert_int_equal(hd_go_size_class_round(0), 0);
+	/* every class rounds to itself, one more byte to the next class */
+	for (unsigned c = 1; c < HD_GO_NUM_SIZE_CLASSES - 1; c++) {
+		assert_int_equal(hd_go_size_class_round(hd_go_class_bytes(c)), hd_go_class_bytes(c));
+		assert_int_equal(hd_go_size_class_round(hd_go_class_bytes(c) + 1),
+				 hd_go_class_bytes(c + 1));
+	}
+}
+
+static void test_roundupsize(void **state)
+{
+	(void)state;
+	/* 1.21: no header */
+	assert_int_equal(hd_go_roundupsize(21, 520, false), 576);
+	assert_int_equal(hd_go_roundupsize(21, 32768, true), 32768);
+	assert_int_equal(hd_go_roundupsize(21, 32769, true), 40960);
+	/* 1.22+: pointerful > 512 loses 8 bytes to the header */
+	assert_int_equal(hd_go_roundupsize(22, 520, false), 568);
+	assert_int_equal(hd_go_roundupsize(22, 520, true), 576);
+	assert_int_equal(hd_go_roundupsize(22, 512, false), 512);
+	assert_int_equal(hd_go_roundupsize(26, 1024, false), 1144);
+	assert_int_equal(hd_go_roundupsize(26, 32760, false), 32760);
+	assert_int_equal(hd_go_roundupsize(26, 32761, false), 32768);
+	assert_int_equal(hd_go_roundupsize(26, 32769, false), 40960);
+	/* recorded sizes */
+	assert_int_equal(hd_go_alloc_size(22, 1144, false), 1152);
+	assert_int_equal(hd_go_alloc_size(21, 1144, false), 1152);
+	assert_int_equal(hd_go_alloc_size(22, 1024, false), 1152);
+	assert_int_equal(hd_go_alloc_size(21, 1024, false), 1024);
+	assert_int_equal(hd_go_alloc_size(24, 8, true), 16); /* tiny block */
+	assert_int_equal(hd_go_alloc_size(24, 8, false), 8);
+	assert_int_equal(hd_go_alloc_size(24, 40000, true), 40960);
+	assert_int_equal(hd_go_alloc_size(24, 0, true), 0);
+}
+
+static void test_nextslicecap(void **state)
+{
+	(void)state;
+	assert_int_equal(hd_go_nextslicecap(17, 1025, 1024), 1280);
+	assert_int_equal(hd_go_nextslicecap(17, 513, 512), 1024);
+	assert_int_equal(hd_go_nextslicecap(18, 513, 512), 832);
+	assert_int_equal(hd_go_nextslicecap(26, 257, 256), 512);
+	assert_int_equal(hd_go_nextslicecap(26, 10, 2), 10); /* newLen > 2*oldCap */
+	assert_int_equal(hd_go_nextslicecap(26, 1, 0), 1);
+	/* 5 elements appended to an empty slice: cap = roundupsize(40)/8 = 6 */
+	struct hd_go_grow g = hd_go_growslice(26, 0, 5, 8, true);
+	assert_int_equal(g.cap, 6);
+	assert_int_equal(g.bytes, 48);
+	g = hd_go_growslice(26, 0, 5, 0, true);
+	assert_int_equal(g.cap, 5);
+	assert_int_equal(g.bytes, 0);
+}
+
+static void test_chains_int64(void **state)
+{
+	(void)state;
+	static const uint64_t caps17[] = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024,
+					  1280, 1696, 2304, 3072, 4096, 5120};
+	static const uint64_t bytes17[] = {16, 16, 32, 64, 128, 256, 512, 1024, 2048,
+					   4096, 8192, 10240, 13568, 18432, 24576, 32768, 40960};
+	check_chain(17, 8, true, caps17, bytes17, 17);
+	static const uint64_t caps18[] = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 848,
+					  1280, 1792, 2560, 3408, 5120};
+	static const uint64_t bytes18[] = {16, 16, 32, 64, 128, 256, 512, 1024, 2048,
+					   4096, 6784, 10240, 14336, 20480, 27264, 40960};
+	for (int v = 18; v <= 26; v++)
+		check_chain(v, 8, true, caps18, bytes18, 16);
+}
+
+static void test_chains_pointers(void **state)
+{
+	(void)state;
+	/* []*T: 1.18-1.21 as []int64; 1.22+ malloc headers */
+	static const uint64_t caps21[] = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 848};
+	check_chain(21, 8, false, caps21, NULL, 11);
+	static const uint64_t caps22[] = {1, 2, 4, 8, 16, 32, 64, 143, 287, 607, 1023,
+					  1535, 2303, 3071, 4095, 6144};
+	static const uint64_t bytes22[] = {8, 16, 32, 64, 128, 256, 512, 1152, 2304, 4864,
+					   8192, 12288, 18432, 24576, 32768, 49152};
+	for (int v = 22; v <= 26; v++)
+		check_chain(v, 8, false, caps22, bytes22, 16);
+	/* []string (16 bytes, pointers) */
+	static const uint64_t s22[] = {1, 2, 4, 8, 16, 32, 71, 143, 303, 591, 1023, 1535,
+				       2560, 3584, 5120};
+	check_chain(24, 16, false, s22, NULL, 15);
+	static const uint64_t s17[] = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 1280,
+				       1704, 2560, 3584, 4608, 6144};
+	check_chain(17, 16, false, s17, NULL, 17);
+	/* [][]byte (24 bytes, pointers) */
+	static const uint64_t c24[] = {1, 2, 4, 8, 16, 37, 74, 170, 341, 682, 1135, 1706,
+				       2389, 3413, 4778, 6485};
+	static const uint64_t b24[] = {24, 48, 96, 192, 384, 896, 1792, 4096, 8192, 16384,
+				       27264, 40960, 57344, 81920, 114688, 155648};
+	check_chain(22, 24, false, c24, b24, 16);
+}
+
+static void test_chains_bytes_and_structs(void **state)
+{
+	(void)state;
+	static const uint64_t b17[] = {8, 16, 32, 64, 128, 256, 512, 1024, 1280, 1792,
+				       2304, 3072, 4096, 5376};
+	check_chain(17, 1, true, b17, NULL, 14);
+	static const uint64_t b18[] = {8, 16, 32, 64, 128, 256, 512, 896, 1408, 2048, 3072,
+				       4096, 5376};
+	check_chain(26, 1, true, b18, NULL, 13);
+	static const uint64_t c17[] = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 1365,
+				       1706, 2389, 3072, 4096, 5120};
+	static const uint64_t y17[] = {24, 48, 96, 192, 384, 768, 1536, 3072, 6144, 12288,
+				       24576, 32768, 40960, 57344, 73728, 98304, 122880};
+	check_chain(17, 24, true, c17, y17, 17);
+	static const uint64_t c18[] = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 853, 1365,
+				       2048, 3072, 4096, 5461};
+	static const uint64_t y18[] = {24, 48, 96, 192, 384, 768, 1536, 3072, 6144, 12288,
+				       20480, 32768, 49152, 73728, 98304, 131072};
+	check_chain(24, 24, true, c18, y18, 16);
+	check_chain(20, 24, false, c18, y18, 16);
+}
+
+static void test_classic_map(void **state)
+{
+	(void)state;
+	assert_int_equal(hd_go_classic_bucket_size(8, 8), 144);
+	assert_int_equal(hd_go_classic_bucket_size(16, 8), 208);
+	assert_int_equal(hd_go_classic_bucket_size(16, 16), 272);
+	assert_int_equal(hd_go_classic_bucket_size(4, 1), 56);
+	assert_int_equal(hd_go_classic_bucket_size(1, 8), 88);
+	assert_int_equal(hd_go_classic_bucket_size(16, 0), 144);
+	assert_int_equal(hd_go_classic_bucket_size(200, 8), 144);
+	/* hint -> B (overLoadFactor) */
+	assert_int_equal(hd_go_classic_hint_b(0), 0);
+	assert_int_equal(hd_go_classic_hint_b(8), 0);
+	assert_int_equal(hd_go_classic_hint_b(9), 1);
+	assert_int_equal(hd_go_classic_hint_b(13), 1);
+	assert_int_equal(hd_go_classic_hint_b(14), 2);
+	assert_int_equal(hd_go_classic_hint_b(52), 3);
+	assert_int_equal(hd_go_classic_hint_b(53), 4);
+	assert_int_equal(hd_go_classic_hint_b(104), 4);
+	assert_int_equal(hd_go_classic_hint_b(105), 5);
+	assert_int_equal(hd_go_classic_hint_b(1000), 8);
+	/* §2.4 table: map[int64]int64 (noscan, 144) and map[string]int (pointers, 208) */
+	static const uint64_t nb144[] = {1, 2, 4, 8, 18, 37, 71, 142, 284, 568, 1137};
+	static const uint64_t by144[] = {144, 288, 576, 1152, 2688, 5376, 10240, 20480,
+					 40960, 81920, 163840};
+	static const uint64_t nb208[] = {1, 2, 4, 8, 19, 39, 68, 137, 275, 551, 1102};
+	static const uint64_t by208[] = {208, 416, 896, 1792, 4096, 8192, 14336, 28672,
+					 57344, 114688, 229376};
+	for (unsigned b = 0; b <= 10; b++) {
+		uint64_t nb;
+		for (int v = 17; v <= 23; v++) {
+			assert_int_equal(hd_go_classic_array_bytes(v, b, 144, true, &nb), by144[b]);
+			assert_int_equal(nb, nb144[b]);
+		}
+		assert_int_equal(hd_go_classic_array_bytes(19, b, 208, false, &nb), by208[b]);
+		assert_int_equal(nb, nb208[b]);
+		assert_int_equal(hd_go_classic_array_bytes(22, b, 208, false, &nb), by208[b]);
+	}
+	assert_int_equal(hd_go_classic_max_entries(0), 8);
+	assert_int_equal(hd_go_classic_max_entries(1), 13);
+	assert_int_equal(hd_go_classic_max_entries(10), 6656);
+}
+
+static void test_swiss_map(void **state)
+{
+	(void)state;
+	assert_int_equal(hd_go_swiss_group_size(16), 136);
+	assert_int_equal(hd_go_swiss_group_size(24), 200);
+	static const uint64_t g136[] = {144, 288, 576, 1152, 2304, 4864, 9472, 18432};
+	static const uint64_t g200[] = {208, 416, 896, 1792, 3456, 6528, 13568, 27264};
+	uint64_t c = 8;
+	for (int i = 0; i < 8; i++, c *= 2) {
+		assert_int_equal(hd_go_swiss_groups_bytes(24, c, 136, true), g136[i]);
+		assert_int_equal(hd_go_swiss_groups_bytes(26, c, 200, false), g200[i]);
+	}
+	/* run on 1.26: map[string]struct{}, map[int32]bool, map[uint8]uint64, map[string]string */
+	assert_int_equal(hd_go_swiss_groups_bytes(26, 8, hd_go_swiss_group_size(24), false), 208);
+	assert_int_equal(hd_go_swiss_groups_bytes(26, 8, hd_go_swiss_group_size(8), true), 80);
+	assert_int_equal(hd_go_swiss_groups_bytes(26, 16, hd_go_swiss_group_size(32), false), 576);
+	assert_int_equal(hd_go_swiss_max_entries(8), 7);
+	assert_int_equal(hd_go_swiss_max_entries(1024), 896);
+	uint64_t t, tc;
+	hd_go_swiss_hint(8, &t, &tc);
+	assert_int_equal(t, 0);
+	hd_go_swiss_hint(9, &t, &tc);
+	assert_int_equal(t, 1);
+	assert_int_equal(tc, 16);
+	hd_go_swiss_hint(1000, &t, &tc);
+	assert_int_equal(t, 2);
+	assert_int_equal(tc, 1024);
+	/* make(map[string]int, 1000) on 1.24/1.26: 2 x 27264 */
+	assert_int_equal(hd_go_swiss_groups_bytes(24, tc, 200, false), 27264);
+	assert_int_equal(hd_go_swiss_directory_bytes(24, 2), 16);
+	assert_int_equal(hd_go_swiss_directory_bytes(24, 128), 1152);
+	assert_false(hd_go_swiss_default(23));
+	assert_true(hd_go_swiss_default(24));
+	assert_true(hd_go_swiss_default(26));
+}
+
+static void test_parse_version(void **state)
+{
+	(void)state;
+	assert_int_equal(hd_go_parse_version("1.22"), 22);
+	assert_int_equal(hd_go_parse_version("go1.24"), 24);
+	assert_int_equal(hd_go_parse_version("go1.22.12"), 22);
+	assert_int_equal(hd_go_parse_version("26"), 26);
+	assert_int_equal(hd_go_parse_version("go1."), -1);
+	assert_int_equal(hd_go_parse_version("x"), -1);
+	assert_int_equal(hd_go_parse_version("1.22x"), -1);
+	assert_int_equal(hd_go_parse_version("1.22."), -1);
+	assert_int_equal(hd_go_parse_version(NULL), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_size_classes),
+		cmocka_unit_test(test_roundupsize),
+		cmocka_unit_test(test_nextslicecap),
+		cmocka_unit_test(test_chains_int64),
+		cmocka_unit_test(test_chains_pointers),
+		cmocka_unit_test(test_chains_bytes_and_structs),
+		cmocka_unit_test(test_classic_map),
+		cmocka_unit_test(test_swiss_map),
+		cmocka_unit_test(test_parse_version),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
