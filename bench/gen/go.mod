@@ -1,0 +1,3 @@
+module heapdoc/bench/gen
+
+go 1.22
