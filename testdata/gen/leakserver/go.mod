@@ -1,0 +1,3 @@
+module heapdoc/testdata/gen/leakserver
+
+go 1.22
