@@ -7,7 +7,7 @@ pkgs="gcc make cmake ninja-build pkg-config libdeflate-dev libdeflate-tools
 libpcre2-dev libcurl4-openssl-dev libcmocka-dev"
 case "${1:-}" in
 --fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
---all) pkgs="$pkgs clang libclang-rt-14-dev valgrind" ;;
+--all) pkgs="$pkgs clang libclang-rt-14-dev valgrind time curl" ;;
 esac
 missing=""
 for p in $pkgs; do
