@@ -1,0 +1,740 @@
+/*
+ * profile_pb.c - the profile.proto decoder: wire bytes -> struct
+ * hd_profile.  Hand-written, like pprof's own (profile/proto.go,
+ * encode.go), and validating like pprof's postDecode and CheckValid.  It
+ * does not inflate (gunzip.c) or detect formats (parse.c).
+ *
+ * Fields may come in any order: the Go runtime writes samples interleaved
+ * with the locations and functions they introduce, and the string table
+ * last.  So the decoder makes passes over the buffer instead of buffering:
+ *   1. count: every top-level field, plus the location ids, values and
+ *      labels inside each sample and the lines inside each location; read
+ *      the scalar fields; remember where each field number first starts
+ *      and last ends, so later passes walk only that region;
+ *   2. the string table;
+ *   3. sample types, period type, comments, mappings, functions (their
+ *      strings resolve at once), then the mapping and function id maps;
+ *   4. locations and their lines (function/mapping ids resolve at once),
+ *      then the location id map;
+ *   5. samples: location ids, values and labels straight into arrays sized
+ *      by pass 1 - no per-sample allocation.
+ * Passes 2-5 only skip over the fields they do not want, which costs one
+ * tag and one length per field.  docs/internals/decode.md has the rules.
+ */
+#include <stdlib.h>
+
+#include "decode/decode.h"
+#include "decode/idmap.h"
+#include "decode/pbwire.h"
+
+/* Field numbers of message Profile (proto/profile.proto). */
+enum {
+	F_SAMPLE_TYPE = 1, F_SAMPLE, F_MAPPING, F_LOCATION, F_FUNCTION,
+	F_STRING_TABLE, F_DROP_FRAMES, F_KEEP_FRAMES, F_TIME_NANOS,
+	F_DURATION_NANOS, F_PERIOD_TYPE, F_PERIOD, F_COMMENT,
+	F_DEFAULT_SAMPLE_TYPE, F_DOC_URL, F_MAX = F_DOC_URL
+};
+
+static const char *const field_names[F_MAX + 1] = {
+	"", "sample_type", "sample", "mapping", "location", "function",
+	"string_table", "drop_frames", "keep_frames", "time_nanos",
+	"duration_nanos", "period_type", "period", "comment",
+	"default_sample_type", "doc_url",
+};
+
+struct ctx {
+	struct hd_profile *p;
+	const uint8_t *base; /* start of the buffer, for error offsets */
+	const uint8_t *end;
+	const struct hd_limits *lim;
+	struct hd_error *err;
+
+	/* pass 1 */
+	uint64_t n[F_MAX + 1];      /* top-level field counts */
+	size_t first[F_MAX + 1];    /* offset where the first one starts */
+	size_t last_end[F_MAX + 1]; /* offset where the last one ends */
+	uint64_t n_values, n_sample_locs, n_labels, n_lines, n_comments;
+	int64_t drop_frames_x, keep_frames_x, default_sample_type_x, doc_url_x;
+	const uint8_t *period_type_msg;
+	size_t period_type_len;
+	uint64_t values_of_first; /* values in sample 0 */
+	uint64_t odd_sample;      /* first sample whose value count differs */
+	size_t odd_sample_offset;
+	bool has_odd_sample;
+
+	/* pass 2 */
+	struct hd_str *strings;
+	size_t n_strings;
+
+	struct hd_idmap mappings, functions, locations;
+	uint64_t loc_pos, label_pos, line_pos, comment_pos;
+};
+
+static size_t off(const struct ctx *c, const uint8_t *at)
+{
+	return (size_t)(at - c->base);
+}
+
+static enum hd_status wire_error(struct ctx *c, enum hd_pb_result r,
+				 const uint8_t *at, const char *what)
+{
+	return hd_error_set_at(c->err, HD_ERR_PROTOBUF, off(c, at), "%s in %s",
+			       hd_pb_result_str(r), what);
+}
+
+static enum hd_status type_error(struct ctx *c, const struct hd_pb_field *f,
+				 const uint8_t *at, const char *what)
+{
+	bool top = strcmp(what, "profile") == 0 && f->number <= F_MAX;
+	return hd_error_set_at(c->err, HD_ERR_PROTOBUF, off(c, at),
+			       "field %llu%s%s%s of %s has wire type %u, not the expected one",
+			       (unsigned long long)f->number, top ? " (" : "",
+			       top ? field_names[f->number] : "", top ? ")" : "", what,
+			       f->wire_type);
+}
+
+static enum hd_status nomem(struct ctx *c)
+{
+	return hd_error_set(c->err, HD_ERR_NOMEM, "out of memory decoding profile");
+}
+
+/* pprof's getString: index into the string table, range-checked. */
+static enum hd_status get_string(struct ctx *c, int64_t index, const char *what,
+				 struct hd_str *ret)
+{
+	if (index < 0 || (uint64_t)index >= c->n_strings)
+		return hd_error_set(c->err, HD_ERR_PROFILE,
+				    "string index %lld of %s out of range (%zu strings)",
+				    (long long)index, what, c->n_strings);
+	*ret = c->strings[index];
+	return HD_OK;
+}
+
+/* ======================================================================
+ * Pass 1: counting
+ * ====================================================================== */
+
+/* Counts entries of a repeated scalar field given packed or one by one. */
+static enum hd_status count_repeated(struct ctx *c, const struct hd_pb_field *f,
+				     const uint8_t *at, const char *what, uint64_t *n)
+{
+	if (f->wire_type == 2)
+		*n += hd_pb_count_varints(f->data, f->len);
+	else if (f->wire_type == 0)
+		*n += 1;
+	else
+		return type_error(c, f, at, what);
+	return HD_OK;
+}
+
+static enum hd_status count_sample(struct ctx *c, const uint8_t *q, size_t len)
+{
+	const uint8_t *qend = q + len;
+	uint64_t locs = 0, values = 0, labels = 0;
+	enum hd_status st;
+	while (q < qend) {
+		const uint8_t *at = q;
+		struct hd_pb_field f;
+		enum hd_pb_result r = hd_pb_next_field(&q, qend, &f);
+		if (r != HD_PB_OK)
+			return wire_error(c, r, at, "sample");
+		if (f.number == 1) {
+			if ((st = count_repeated(c, &f, at, "sample", &locs)))
+				return st;
+		} else if (f.number == 2) {
+			if ((st = count_repeated(c, &f, at, "sample", &values)))
+				return st;
+		} else if (f.number == 3) {
+			if (f.wire_type != 2)
+				return type_error(c, &f, at, "sample");
+			labels++;
+		}
+	}
+	uint64_t max_depth = c->lim->max_stack_depth;
+	if (max_depth >= UINT32_MAX)
+		max_depth = UINT32_MAX - 1;
+	if (locs > max_depth)
+		return hd_error_set_at(c->err, HD_ERR_LIMIT, off(c, qend - len),
+				       "sample has %llu frames, above the limit of %llu "
+				       "(see --max-stack-depth)",
+				       (unsigned long long)locs,
+				       (unsigned long long)max_depth);
+	uint64_t index = c->n[F_SAMPLE];
+	if (index == 0)
+		c->values_of_first = values;
+	else if (values != c->values_of_first && !c->has_odd_sample) {
+		c->has_odd_sample = true;
+		c->odd_sample = index;
+		c->odd_sample_offset = off(c, qend - len);
+	}
+	c->n_sample_locs += locs;
+	c->n_values += values;
+	c->n_labels += labels;
+	return HD_OK;
+}
+
+static enum hd_status count_location(struct ctx *c, const uint8_t *q, size_t len)
+{
+	const uint8_t *qend = q + len;
+	while (q < qend) {
+		const uint8_t *at = q;
+		struct hd_pb_field f;
+		enum hd_pb_result r = hd_pb_next_field(&q, qend, &f);
+		if (r != HD_PB_OK)
+			return wire_error(c, r, at, "location");
+		if (f.number == 4) {
+			if (f.wire_type != 2)
+				return type_error(c, &f, at, "location");
+			c->n_lines++;
+		}
+	}
+	return HD_OK;
+}
+
+static enum hd_status scalar(struct ctx *c, const struct hd_pb_field *f,
+			     const uint8_t *at, int64_t *x)
+{
+	if (f->wire_type != 0)
+		return type_error(c, f, at, "profile");
+	*x = (int64_t)f->value;
+	return HD_OK;
+}
+
+static enum hd_status pass_count(struct ctx *c)
+{
+	struct hd_profile *p = c->p;
+	const uint8_t *q = c->base;
+	enum hd_status st = HD_OK;
+	while (q < c->end) {
+		const uint8_t *at = q;
+		struct hd_pb_field f;
+		enum hd_pb_result r = hd_pb_next_field(&q, c->end, &f);
+		if (r != HD_PB_OK)
+			return wire_error(c, r, at, "profile");
+		if (f.number == 0 || f.number > F_MAX)
+			continue; /* unknown field: skipped, like pprof */
+		unsigned num = (unsigned)f.number;
+		/* time_nanos is checked before its wire type, as in pprof. */
+		if (num == F_TIME_NANOS && p->time_nanos != 0)
+			return hd_error_set_at(c->err, HD_ERR_PROFILE, off(c, at),
+					       "concatenated profiles detected "
+					       "(a second time_nanos field)");
+		bool message = num <= F_STRING_TABLE || num == F_PERIOD_TYPE;
+		if (message && f.wire_type != 2)
+			return type_error(c, &f, at, "profile");
+		if (c->n[num]++ == 0)
+			c->first[num] = off(c, at);
+		c->last_end[num] = off(c, q);
+		switch (num) {
+		case F_SAMPLE:
+			if (c->n[num] > c->lim->max_samples)
+				return hd_error_set_at(c->err, HD_ERR_LIMIT, off(c, at),
+						       "more than %llu samples (see --max-samples)",
+						       (unsigned long long)c->lim->max_samples);
+			c->n[num]--; /* count_sample reads it as the index */
+			st = count_sample(c, f.data, f.len);
+			c->n[num]++;
+			break;
+		case F_LOCATION:
+			st = count_location(c, f.data, f.len);
+			break;
+		case F_STRING_TABLE:
+			if (f.len > c->lim->max_string_bytes)
+				return hd_error_set_at(c->err, HD_ERR_LIMIT, off(c, at),
+						       "string of %zu bytes, above the limit of %llu "
+						       "(see --max-string)",
+						       f.len, (unsigned long long)c->lim->max_string_bytes);
+			if (c->n[num] == 1 && f.len != 0)
+				return hd_error_set_at(c->err, HD_ERR_PROFILE, off(c, at),
+						       "string_table[0] must be the empty string");
+			break;
+		case F_DROP_FRAMES: st = scalar(c, &f, at, &c->drop_frames_x); break;
+		case F_KEEP_FRAMES: st = scalar(c, &f, at, &c->keep_frames_x); break;
+		case F_TIME_NANOS: st = scalar(c, &f, at, &p->time_nanos); break;
+		case F_DURATION_NANOS: st = scalar(c, &f, at, &p->duration_nanos); break;
+		case F_PERIOD: st = scalar(c, &f, at, &p->period); break;
+		case F_DEFAULT_SAMPLE_TYPE:
+			st = scalar(c, &f, at, &c->default_sample_type_x);
+			break;
+		case F_DOC_URL: st = scalar(c, &f, at, &c->doc_url_x); break;
+		case F_PERIOD_TYPE:
+			c->period_type_msg = f.data; /* the last one wins */
+			c->period_type_len = f.len;
+			break;
+		case F_COMMENT:
+			st = count_repeated(c, &f, at, "profile", &c->n_comments);
+			break;
+		default:
+			break;
+		}
+		if (st)
+			return st;
+	}
+	return HD_OK;
+}
+
+/* Checks counts against the model's index types and pprof's rules. */
+static enum hd_status check_counts(struct ctx *c)
+{
+	static const struct { unsigned field; const char *name; } narrow[] = {
+		{F_SAMPLE_TYPE, "sample types"}, {F_MAPPING, "mappings"},
+		{F_LOCATION, "locations"}, {F_FUNCTION, "functions"},
+		{F_STRING_TABLE, "strings"},
+	};
+	for (size_t i = 0; i < HD_ARRAY_SIZE(narrow); i++)
+		if (c->n[narrow[i].field] >= UINT32_MAX)
+			return hd_error_set(c->err, HD_ERR_LIMIT, "too many %s",
+					    narrow[i].name);
+	if (c->n_lines >= UINT32_MAX || c->n_comments >= UINT32_MAX)
+		return hd_error_set(c->err, HD_ERR_LIMIT, "too many lines or comments");
+	if (c->n[F_STRING_TABLE] == 0)
+		return hd_error_set(c->err, HD_ERR_PROFILE,
+				    "no string table (it must hold at least the empty string)");
+	uint64_t n_st = c->n[F_SAMPLE_TYPE], n_samples = c->n[F_SAMPLE];
+	if (n_samples == 0)
+		return HD_OK;
+	if (n_st == 0)
+		return hd_error_set(c->err, HD_ERR_PROFILE,
+				    "missing sample type information");
+	if (c->values_of_first != n_st)
+		return hd_error_set_at(c->err, HD_ERR_PROFILE, c->first[F_SAMPLE],
+				       "mismatch: sample 0 has %llu values vs. %llu types",
+				       (unsigned long long)c->values_of_first,
+				       (unsigned long long)n_st);
+	if (c->has_odd_sample)
+		return hd_error_set_at(c->err, HD_ERR_PROFILE, c->odd_sample_offset,
+				       "mismatch: sample %llu has a different number of "
+				       "values than its %llu types",
+				       (unsigned long long)c->odd_sample,
+				       (unsigned long long)n_st);
+	return HD_OK;
+}
+
+/* ======================================================================
+ * Allocation, and the walker used by passes 2-5
+ * ====================================================================== */
+
+static void *arena_array(struct ctx *c, uint64_t n, size_t size)
+{
+	if (n > SIZE_MAX)
+		return NULL;
+	return hd_arena_calloc(c->p->arena, (size_t)(n ? n : 1), size);
+}
+
+static enum hd_status allocate(struct ctx *c)
+{
+	struct hd_profile *p = c->p;
+	uint64_t n_values;
+	if (__builtin_mul_overflow(c->n[F_SAMPLE], c->n[F_SAMPLE_TYPE], &n_values))
+		return hd_error_set(c->err, HD_ERR_LIMIT, "too many sample values");
+	c->strings = hd_malloc((size_t)c->n[F_STRING_TABLE] * sizeof(struct hd_str));
+	p->sample_types = arena_array(c, c->n[F_SAMPLE_TYPE], sizeof(*p->sample_types));
+	p->samples = arena_array(c, c->n[F_SAMPLE], sizeof(*p->samples));
+	p->values = arena_array(c, n_values, sizeof(*p->values));
+	p->sample_locs = arena_array(c, c->n_sample_locs, sizeof(*p->sample_locs));
+	p->labels = arena_array(c, c->n_labels, sizeof(*p->labels));
+	p->locations = arena_array(c, c->n[F_LOCATION], sizeof(*p->locations));
+	p->lines = arena_array(c, c->n_lines, sizeof(*p->lines));
+	p->functions = arena_array(c, c->n[F_FUNCTION], sizeof(*p->functions));
+	p->mappings = arena_array(c, c->n[F_MAPPING], sizeof(*p->mappings));
+	p->comments = arena_array(c, c->n_comments, sizeof(*p->comments));
+	if (!c->strings || hd_arena_failed(p->arena))
+		return nomem(c);
+	return HD_OK;
+}
+
+/*
+ * Walks the top-level fields between the first start and the last end of
+ * the wanted field numbers (a bit mask), calling fn for each wanted one.
+ * Pass 1 validated the top-level structure, so reading cannot fail here.
+ */
+typedef enum hd_status (*field_fn)(struct ctx *c, const struct hd_pb_field *f,
+				   const uint8_t *at);
+
+static enum hd_status walk(struct ctx *c, unsigned mask, field_fn fn)
+{
+	size_t from = SIZE_MAX, to = 0;
+	for (unsigned i = 1; i <= F_MAX; i++) {
+		if (!(mask & (1u << i)) || c->n[i] == 0)
+			continue;
+		if (c->first[i] < from)
+			from = c->first[i];
+		if (c->last_end[i] > to)
+			to = c->last_end[i];
+	}
+	if (from == SIZE_MAX)
+		return HD_OK;
+	const uint8_t *q = c->base + from, *end = c->base + to;
+	while (q < end) {
+		const uint8_t *at = q;
+		struct hd_pb_field f;
+		if (hd_pb_next_field(&q, end, &f) != HD_PB_OK)
+			return hd_error_set_at(c->err, HD_ERR_INTERNAL, off(c, at),
+					       "protobuf changed between passes");
+		if (f.number <= F_MAX && (mask & (1u << f.number))) {
+			enum hd_status st = fn(c, &f, at);
+			if (st)
+				return st;
+		}
+	}
+	return HD_OK;
+}
+
+/* ======================================================================
+ * Pass 2: strings.  Pass 3: sample types, comments, mappings, functions
+ * ====================================================================== */
+
+static enum hd_status fill_string(struct ctx *c, const struct hd_pb_field *f,
+				  const uint8_t *at)
+{
+	(void)at;
+	struct hd_str *s = &c->strings[c->n_strings++];
+	s->ptr = (const char *)f->data;
+	s->len = f->len;
+	return HD_OK;
+}
+
+/* Reads a message of varint fields 1..nfields into x[]; other fields skipped. */
+static enum hd_status read_varints(struct ctx *c, const uint8_t *q, size_t len,
+				   const char *what, uint64_t *x, unsigned nfields)
+{
+	const uint8_t *qend = q + len;
+	while (q < qend) {
+		const uint8_t *at = q;
+		struct hd_pb_field f;
+		enum hd_pb_result r = hd_pb_next_field(&q, qend, &f);
+		if (r != HD_PB_OK)
+			return wire_error(c, r, at, what);
+		if (f.number == 0 || f.number > nfields)
+			continue;
+		if (f.wire_type != 0)
+			return type_error(c, &f, at, what);
+		x[f.number - 1] = f.value;
+	}
+	return HD_OK;
+}
+
+static enum hd_status read_value_type(struct ctx *c, const uint8_t *q, size_t len,
+				      struct hd_value_type *vt)
+{
+	uint64_t x[2] = {0, 0};
+	enum hd_status st = read_varints(c, q, len, "value type", x, 2);
+	if (!st)
+		st = get_string(c, (int64_t)x[0], "value type", &vt->type);
+	if (!st)
+		st = get_string(c, (int64_t)x[1], "value type", &vt->unit);
+	return st;
+}
+
+static enum hd_status fill_meta(struct ctx *c, const struct hd_pb_field *f,
+				const uint8_t *at)
+{
+	struct hd_profile *p = c->p;
+	enum hd_status st = HD_OK;
+	uint64_t x[10];
+	switch (f->number) {
+	case F_SAMPLE_TYPE:
+		return read_value_type(c, f->data, f->len,
+				       &p->sample_types[p->n_sample_types++]);
+	case F_COMMENT:
+		if (f->wire_type == 0) {
+			x[0] = f->value;
+			return get_string(c, (int64_t)x[0], "comment",
+					  &p->comments[p->n_comments++]);
+		} else {
+			const uint8_t *q = f->data, *qend = f->data + f->len;
+			while (q < qend) {
+				const uint8_t *vat = q;
+				enum hd_pb_result r = hd_pb_read_varint(&q, qend, &x[0]);
+				if (r != HD_PB_OK)
+					return wire_error(c, r, vat, "comment");
+				if ((st = get_string(c, (int64_t)x[0], "comment",
+						     &p->comments[p->n_comments++])))
+					return st;
+			}
+		}
+		return HD_OK;
+	case F_MAPPING: {
+		memset(x, 0, sizeof(x));
+		if ((st = read_varints(c, f->data, f->len, "mapping", x, 10)))
+			return st;
+		struct hd_mapping *m = &p->mappings[p->n_mappings++];
+		m->id = x[0];
+		m->memory_start = x[1];
+		m->memory_limit = x[2];
+		m->file_offset = x[3];
+		if ((st = get_string(c, (int64_t)x[4], "mapping", &m->filename)) ||
+		    (st = get_string(c, (int64_t)x[5], "mapping", &m->build_id)))
+			return st;
+		m->has_functions = x[6] != 0;
+		m->has_filenames = x[7] != 0;
+		m->has_line_numbers = x[8] != 0;
+		m->has_inline_frames = x[9] != 0;
+		return HD_OK;
+	}
+	case F_FUNCTION: {
+		memset(x, 0, sizeof(x));
+		if ((st = read_varints(c, f->data, f->len, "function", x, 5)))
+			return st;
+		struct hd_function *fn = &p->functions[p->n_functions++];
+		fn->id = x[0];
+		if ((st = get_string(c, (int64_t)x[1], "function", &fn->name)) ||
+		    (st = get_string(c, (int64_t)x[2], "function", &fn->system_name)) ||
+		    (st = get_string(c, (int64_t)x[3], "function", &fn->filename)))
+			return st;
+		fn->start_line = (int64_t)x[4];
+		return HD_OK;
+	}
+	default:
+		(void)at;
+		return HD_OK;
+	}
+}
+
+static enum hd_status resolve_scalars(struct ctx *c)
+{
+	struct hd_profile *p = c->p;
+	enum hd_status st;
+	if ((st = get_string(c, c->drop_frames_x, "drop_frames", &p->drop_frames)) ||
+	    (st = get_string(c, c->keep_frames_x, "keep_frames", &p->keep_frames)) ||
+	    (st = get_string(c, c->default_sample_type_x, "default_sample_type",
+			     &p->default_sample_type)) ||
+	    (st = get_string(c, c->doc_url_x, "doc_url", &p->doc_url)))
+		return st;
+	/* pprof makes a missing period_type an empty one. */
+	if (c->period_type_msg)
+		return read_value_type(c, c->period_type_msg, c->period_type_len,
+				       &p->period_type);
+	p->period_type.type = c->strings[0];
+	p->period_type.unit = c->strings[0];
+	return HD_OK;
+}
+
+/* ======================================================================
+ * Pass 4: locations and lines
+ * ====================================================================== */
+
+static enum hd_status fill_line(struct ctx *c, const uint8_t *q, size_t len,
+				uint64_t loc_id)
+{
+	uint64_t x[3] = {0, 0, 0};
+	enum hd_status st = read_varints(c, q, len, "line", x, 3);
+	if (st)
+		return st;
+	uint32_t fn = hd_idmap_get(&c->functions, x[0]);
+	if (fn == HD_NONE)
+		return hd_error_set_at(c->err, HD_ERR_PROFILE, off(c, q),
+				       "location id %llu has a line with %s function id %llu",
+				       (unsigned long long)loc_id,
+				       x[0] ? "unknown" : "no", (unsigned long long)x[0]);
+	struct hd_line *l = &c->p->lines[c->p->n_lines++];
+	l->function = fn;
+	l->line = (int64_t)x[1];
+	l->column = (int64_t)x[2];
+	return HD_OK;
+}
+
+static enum hd_status fill_location(struct ctx *c, const struct hd_pb_field *lf,
+				    const uint8_t *lat)
+{
+	(void)lat;
+	struct hd_profile *p = c->p;
+	struct hd_location *loc = &p->locations[p->n_locations++];
+	const uint8_t *q = lf->data, *qend = lf->data + lf->len;
+	uint64_t mapping_id = 0;
+	/* Lines are decoded after the id, which may come last. */
+	const uint8_t *line_from = NULL, *line_to = NULL;
+	loc->first_line = p->n_lines;
+	while (q < qend) {
+		const uint8_t *at = q;
+		struct hd_pb_field f;
+		enum hd_pb_result r = hd_pb_next_field(&q, qend, &f);
+		if (r != HD_PB_OK)
+			return wire_error(c, r, at, "location");
+		if (f.number == 0 || f.number > 5)
+			continue;
+		if (f.number == 4) {
+			if (!line_from)
+				line_from = at;
+			line_to = q;
+			continue;
+		}
+		if (f.wire_type != 0)
+			return type_error(c, &f, at, "location");
+		switch (f.number) {
+		case 1: loc->id = f.value; break;
+		case 2: mapping_id = f.value; break;
+		case 3: loc->address = f.value; break;
+		case 5: loc->is_folded = f.value != 0; break;
+		}
+	}
+	for (q = line_from; q && q < line_to;) {
+		struct hd_pb_field f;
+		if (hd_pb_next_field(&q, line_to, &f) != HD_PB_OK)
+			return hd_error_set(c->err, HD_ERR_INTERNAL, "location changed");
+		if (f.number != 4)
+			continue;
+		enum hd_status st = fill_line(c, f.data, f.len, loc->id);
+		if (st)
+			return st;
+	}
+	loc->n_lines = p->n_lines - loc->first_line;
+	/* pprof: a mapping id naming no mapping leaves the location without one. */
+	loc->mapping = hd_idmap_get(&c->mappings, mapping_id);
+	return HD_OK;
+}
+
+/* ======================================================================
+ * Pass 5: samples (the hot loop)
+ * ====================================================================== */
+
+static enum hd_status fill_label(struct ctx *c, const uint8_t *q, size_t len,
+				 uint64_t sample)
+{
+	uint64_t x[4] = {0, 0, 0, 0};
+	enum hd_status st = read_varints(c, q, len, "label", x, 4);
+	if (st)
+		return st;
+	struct hd_label l;
+	memset(&l, 0, sizeof(l));
+	if ((st = get_string(c, (int64_t)x[0], "label", &l.key)))
+		return st;
+	if (x[1] != 0) {
+		if ((st = get_string(c, (int64_t)x[1], "label", &l.str)))
+			return st;
+		l.num_unit = c->strings[0];
+	} else if (x[2] != 0 || x[3] != 0) {
+		if ((st = get_string(c, (int64_t)x[3], "label", &l.num_unit)))
+			return st;
+		l.is_num = true;
+		l.num = (int64_t)x[2];
+		l.str = c->strings[0];
+	} else {
+		return HD_OK; /* str, num and num_unit all 0: pprof drops it */
+	}
+	(void)sample;
+	c->p->labels[c->p->n_labels++] = l;
+	return HD_OK;
+}
+
+static inline enum hd_status add_loc(struct ctx *c, uint64_t id, uint64_t sample,
+				     const uint8_t *at)
+{
+	uint32_t index = hd_idmap_get(&c->locations, id);
+	if (HD_UNLIKELY(index == HD_NONE))
+		return hd_error_set_at(c->err, HD_ERR_PROFILE, off(c, at),
+				       "sample %llu references unknown location id %llu",
+				       (unsigned long long)sample, (unsigned long long)id);
+	c->p->sample_locs[c->p->n_sample_locs++] = index;
+	return HD_OK;
+}
+
+static enum hd_status fill_sample(struct ctx *c, const struct hd_pb_field *sf,
+				  const uint8_t *sat)
+{
+	(void)sat;
+	struct hd_profile *p = c->p;
+	uint64_t index = p->n_samples++;
+	struct hd_sample *s = &p->samples[index];
+	uint32_t n_st = p->n_sample_types;
+	int64_t *values = p->values + index * n_st;
+	uint32_t n_values = 0;
+	enum hd_status st;
+	s->first_loc = p->n_sample_locs;
+	s->first_label = p->n_labels;
+	const uint8_t *q = sf->data, *qend = sf->data + sf->len;
+	while (q < qend) {
+		const uint8_t *at = q;
+		struct hd_pb_field f;
+		enum hd_pb_result r = hd_pb_next_field(&q, qend, &f);
+		if (r != HD_PB_OK)
+			return wire_error(c, r, at, "sample");
+		uint64_t v;
+		if (f.number == 1) {
+			if (f.wire_type == 0) {
+				if ((st = add_loc(c, f.value, index, at)))
+					return st;
+				continue;
+			}
+			const uint8_t *x = f.data, *xend = f.data + f.len;
+			while (x < xend) {
+				const uint8_t *vat = x;
+				if ((r = hd_pb_read_varint(&x, xend, &v)) != HD_PB_OK)
+					return wire_error(c, r, vat, "sample location ids");
+				if ((st = add_loc(c, v, index, vat)))
+					return st;
+			}
+		} else if (f.number == 2) {
+			if (f.wire_type == 0) {
+				if (n_values < n_st)
+					values[n_values] = (int64_t)f.value;
+				n_values++;
+				continue;
+			}
+			const uint8_t *x = f.data, *xend = f.data + f.len;
+			while (x < xend) {
+				const uint8_t *vat = x;
+				if ((r = hd_pb_read_varint(&x, xend, &v)) != HD_PB_OK)
+					return wire_error(c, r, vat, "sample values");
+				if (n_values < n_st)
+					values[n_values] = (int64_t)v;
+				n_values++;
+			}
+		} else if (f.number == 3) {
+			if ((st = fill_label(c, f.data, f.len, index)))
+				return st;
+		}
+	}
+	/* Pass 1 counted the same values, so this only guards the arrays. */
+	if (n_values != n_st)
+		return hd_error_set_at(c->err, HD_ERR_INTERNAL, off(c, sf->data),
+				       "sample value count changed between passes");
+	s->n_locs = (uint32_t)(p->n_sample_locs - s->first_loc);
+	s->n_labels = (uint32_t)(p->n_labels - s->first_label);
+	return HD_OK;
+}
+
+/* ======================================================================
+ * Entry
+ * ====================================================================== */
+
+#define BIT(f) (1u << (f))
+
+enum hd_status hd_proto_decode(struct hd_profile *p, const uint8_t *data,
+			       size_t len, const struct hd_limits *limits,
+			       struct hd_error *err)
+{
+	struct ctx c;
+	memset(&c, 0, sizeof(c));
+	c.p = p;
+	c.base = data;
+	c.end = data + len;
+	c.lim = limits;
+	c.err = err;
+	enum hd_status st;
+	if ((st = pass_count(&c)) || (st = check_counts(&c)) || (st = allocate(&c)))
+		goto out;
+	if ((st = walk(&c, BIT(F_STRING_TABLE), fill_string)) ||
+	    (st = resolve_scalars(&c)) ||
+	    (st = walk(&c, BIT(F_SAMPLE_TYPE) | BIT(F_COMMENT) | BIT(F_MAPPING) |
+				   BIT(F_FUNCTION), fill_meta)))
+		goto out;
+	if ((st = hd_idmap_build(&c.mappings, &p->mappings[0].id, sizeof(*p->mappings),
+				 p->n_mappings, "mapping", err)) ||
+	    (st = hd_idmap_build(&c.functions, &p->functions[0].id, sizeof(*p->functions),
+				 p->n_functions, "function", err)))
+		goto out;
+	if ((st = walk(&c, BIT(F_LOCATION), fill_location)))
+		goto out;
+	if ((st = hd_idmap_build(&c.locations, &p->locations[0].id, sizeof(*p->locations),
+				 p->n_locations, "location", err)))
+		goto out;
+	if ((st = walk(&c, BIT(F_SAMPLE), fill_sample)))
+		goto out;
+out:
+	hd_idmap_release(&c.mappings);
+	hd_idmap_release(&c.functions);
+	hd_idmap_release(&c.locations);
+	hd_free(c.strings);
+	return st;
+}
