@@ -431,6 +431,195 @@ enum hd_status hd_render_flame_svg(const struct hd_profile *profile,
 
 /* ====== HD-SECTION: diagnose (owned by diagnose) ====== */
 
+/*
+ * Diagnosis: which container holds the memory, is it growing, what to do.
+ * A heap profile says which function allocated, not whether the memory is a
+ * map's bucket array, a slice's backing array or a bytes.Buffer: runtime/
+ * pprof hides every leading runtime.* (1.24+: internal/runtime/...) frame.
+ * hd_diagnose() recovers it from what the profile does keep - the
+ * allocating line and the exact size of each sampled object (the `bytes`
+ * label; per-record size in text profiles) - matched against the Go
+ * runtime's own growth rules (size classes, growslice, classic bucket
+ * arrays, Swiss-table groups), and from how in-use and allocated bytes
+ * relate over one or several snapshots.  docs/internals/diagnose.md and
+ * docs/internals/gomodel.md describe the rules.
+ */
+
+/* What kind of container a site's memory is. */
+enum hd_kind {
+	HD_KIND_UNKNOWN = 0, /* the evidence does not decide */
+	HD_KIND_MAP,
+	HD_KIND_SLICE,
+	HD_KIND_BUFFER,      /* bytes.Buffer, bufio and similar growable byte buffers */
+	HD_KIND_STRING,      /* strings: concatenation, strings.Builder, conversions, fmt */
+	HD_KIND_OBJECT       /* plain objects of one size (new(T), &T{}, small make) */
+};
+
+enum hd_map_impl {
+	HD_MAP_IMPL_NONE = 0, /* not a map, or not known */
+	HD_MAP_IMPL_CLASSIC,  /* bucket maps, Go <= 1.23 */
+	HD_MAP_IMPL_SWISS     /* Swiss tables, Go >= 1.24 */
+};
+
+enum hd_verdict {
+	HD_VERDICT_RETAINED = 0, /* one profile: most of what was allocated is still in use */
+	HD_VERDICT_TRANSIENT,    /* allocated and freed: in-use stays near zero */
+	HD_VERDICT_GROWING,      /* several snapshots: in-use keeps rising */
+	HD_VERDICT_STABLE,       /* several snapshots: in-use holds its level */
+	HD_VERDICT_SHRINKING     /* several snapshots: in-use keeps falling */
+};
+
+/* "unknown", "map", ... / "classic", "swiss", "" / "retained", ... (static) */
+const char *hd_kind_str(enum hd_kind kind);
+const char *hd_map_impl_str(enum hd_map_impl impl);
+const char *hd_verdict_str(enum hd_verdict verdict);
+
+struct hd_diagnose_options {
+	/*
+	 * Go version the profiles come from, as the minor number (22 for
+	 * go1.22); 0 = infer map implementation and growth rules from the size
+	 * signatures.  Values below 17 are treated as 17, above 26 as 26.
+	 */
+	int go_minor;
+	/* Keep at most this many findings (the largest); 0 = all. */
+	size_t max_findings;
+	/* Drop sites holding less than this fraction of both totals; default 0 (keep all). */
+	double min_fraction;
+};
+
+void hd_diagnose_options_default(struct hd_diagnose_options *options);
+
+/* A frame: function, file, line.  Strings are NUL-terminated, owned by the diagnosis. */
+struct hd_frame {
+	const char *function;
+	const char *file;
+	int64_t line;
+};
+
+/* One object size seen at a site (last snapshot; values as the profile scales them). */
+struct hd_size_row {
+	uint64_t size;
+	int64_t alloc_objects, alloc_bytes, inuse_objects, inuse_bytes;
+	/* how the size was explained: "bucket array B=12", "growth step cap 848", "" */
+	const char *role;
+};
+
+/* What the evidence says the user cares about; fields are 0 when unknown. */
+struct hd_estimate {
+	const char *unit;       /* "entries", "elements", "bytes", "objects" or "" */
+	uint64_t count_min;     /* live units in the largest container (or all objects) */
+	uint64_t count_max;
+	uint64_t unit_size_min; /* bytes per unit: key+value (maps), element (slices), object */
+	uint64_t unit_size_max;
+	uint64_t containers;    /* how many such containers are live (estimate) */
+	uint64_t growth_steps;  /* growth steps from empty to the largest size seen */
+	uint64_t largest_bytes; /* the largest object size at the site */
+	uint64_t prealloc_n;    /* slices: the n to pass to make([]T, 0, n); maps: the hint */
+	int64_t savings_bytes;  /* allocation that preallocation/reuse would avoid */
+	const char *summary;    /* one sentence, e.g. "map with 6.5k-13k entries ..." */
+};
+
+struct hd_finding {
+	struct hd_frame site;  /* leaf frame: where the allocation happens */
+	struct hd_frame owner; /* first frame outside the standard library and runtime */
+	const char **stack;    /* function names, leaf first, of the heaviest stack */
+	size_t n_stack;
+	enum hd_kind kind;
+	enum hd_map_impl map_impl;
+	enum hd_verdict verdict;
+	const char *pattern;   /* single profile: "burst" / "accumulation" / ""; see manual */
+	/* last snapshot's values */
+	int64_t inuse_bytes, alloc_bytes, inuse_objects, alloc_objects;
+	int64_t *series;       /* inuse_bytes per snapshot, in snapshot order */
+	size_t n_series;
+	/* trend figures when several snapshots; 0 otherwise */
+	double slope_bytes_per_min, r2;
+	bool has_trend;
+	struct hd_size_row *sizes; /* by size descending */
+	size_t n_sizes;
+	struct hd_estimate estimate;
+	const char **evidence; /* sentences a reader can check against the numbers */
+	size_t n_evidence;
+	const char **advice;
+	size_t n_advice;
+	double confidence;     /* 0..1, in the kind */
+};
+
+/* One input profile as diagnosed. */
+struct hd_diagnosed_profile {
+	const char *path;  /* as given (may be NULL) */
+	int64_t time_nanos;
+	int64_t period;
+	uint32_t epoch;    /* GC publication; equal epochs = same data */
+};
+
+struct hd_diagnosis {
+	enum hd_map_impl map_impl; /* NONE when not decided */
+	const char *map_impl_evidence;
+	int go_minor;              /* as given, or 0 */
+	struct hd_diagnosed_profile *profiles; /* in snapshot order */
+	size_t n_profiles;
+	size_t n_observations;     /* distinct GC publications among them */
+	const char **notes;        /* profile-wide remarks (sampling period, ...) */
+	size_t n_notes;
+	struct hd_finding *findings; /* ranked: in-use bytes, then allocated, then name */
+	size_t n_findings;
+	int64_t total_inuse_bytes, total_alloc_bytes; /* last snapshot */
+	struct hd_arena *arena;
+};
+
+/*
+ * Diagnoses one profile or a series of snapshots of one process.
+ *  profiles, n: decoded heap profiles (n >= 1); they must carry the Go heap
+ *      sample types (alloc_objects, alloc_space, inuse_objects, inuse_space).
+ *      They are ordered by time_nanos when every one has a time, else kept
+ *      in the order given.  Only read; not retained.
+ *  paths: NULL, or n names reported back in hd_diagnosis.profiles (copied).
+ *  options: NULL for the defaults.
+ *  diagnosis_ret: on success, a diagnosis owning all its memory; free it
+ *      with hd_diagnosis_free().
+ * Returns HD_OK; HD_ERR_USAGE for n == 0 or a NULL profile; HD_ERR_PROFILE
+ * when a profile lacks the heap sample types ("not a heap profile");
+ * HD_ERR_NOMEM.  Thread-safe for distinct outputs.
+ */
+enum hd_status hd_diagnose(const struct hd_profile *const *profiles, size_t n,
+			   const char *const *paths, const struct hd_diagnose_options *options,
+			   struct hd_diagnosis **diagnosis_ret, struct hd_error *err);
+
+void hd_diagnosis_free(struct hd_diagnosis *diagnosis);
+
+enum hd_diagnosis_format {
+	HD_DIAG_TEXT = 0,
+	HD_DIAG_JSON,
+	HD_DIAG_MARKDOWN
+};
+
+/*
+ * Supplies a source line for the text and markdown renderings (the CLI
+ * reads files under --source-root; the library does no I/O).  Returns a
+ * NUL-terminated line without its newline, valid until the next call, or
+ * NULL when unavailable.
+ */
+typedef const char *(*hd_source_line_fn)(void *ctx, const char *file, int64_t line);
+
+struct hd_diagnosis_render_options {
+	size_t max_findings;       /* text/markdown: findings shown; 0 = all */
+	hd_source_line_fn source_line; /* may be NULL */
+	void *source_ctx;
+};
+
+/*
+ * Renders a diagnosis.  JSON follows the contract in docs/internals/
+ * diagnose.md (one object: go, profiles, findings); text is the incident
+ * view; markdown a report.  Untrusted names are escaped.  *out_ret is
+ * NUL-terminated, *len_ret bytes long, and must be released with free().
+ * Returns HD_OK, HD_ERR_USAGE (bad format), HD_ERR_NOMEM.
+ */
+enum hd_status hd_diagnosis_render(const struct hd_diagnosis *diagnosis,
+				   enum hd_diagnosis_format format,
+				   const struct hd_diagnosis_render_options *options,
+				   char **out_ret, size_t *len_ret, struct hd_error *err);
+
 /* ====== HD-SECTION: trend (owned by trend) ====== */
 
 /*
