@@ -752,6 +752,161 @@ enum hd_status hd_trend_series_analyze(const struct hd_trend_point *points, size
 enum hd_status hd_trend_epochs(const struct hd_profile *const *profiles, size_t n,
 			       uint32_t *epochs_ret, struct hd_error *err);
 
+
+/*
+ * Trend over a series of heap profiles: per allocation site and per owner,
+ * inuse_space per snapshot, analysed with hd_trend_series_analyze() after
+ * collapsing the snapshots no GC changed (hd_trend_epochs()).
+ *
+ * Grouping: the site is the leaf frame (innermost function, file, line of
+ * the sample's first location); the owner is the first frame, leaf to root,
+ * whose function is outside the Go standard library and runtime (its
+ * package path's first element has no dot and is not "main"), else the
+ * leaf.  This is the grouping `heapdoc diagnose` documents.
+ */
+
+/* One snapshot of the series. */
+struct hd_trend_snapshot {
+	const struct hd_profile *profile; /* only read; must outlive the call */
+	int64_t time_nanos;               /* when taken; 0 = profile->time_nanos */
+	const char *name;                 /* path or label for messages/output; may be NULL */
+};
+
+/* One site or owner over the series. */
+struct hd_trend_row {
+	struct hd_frame site;  /* leaf frame (for owner rows: the owner frame) */
+	struct hd_frame owner; /* owner frame */
+	const char **stack;    /* site rows: function names, leaf first, of the heaviest stack */
+	size_t n_stack;
+	int64_t *series;       /* the sample type's value per snapshot (n_snapshots) */
+	/* last snapshot, when the profiles have the Go heap sample types; else 0 */
+	int64_t inuse_bytes, alloc_bytes, inuse_objects, alloc_objects;
+	struct hd_trend_series trend;
+	/*
+	 * With options->limit_bytes: minutes until the process total reaches
+	 * the limit if this row keeps growing at its growth slope and the rest
+	 * stays (growing rows only).
+	 */
+	bool has_projection;
+	double minutes_to_limit;
+};
+
+struct hd_trend_report {
+	size_t n_snapshots;
+	const char **names;      /* per snapshot, as given (NULL entries allowed) */
+	int64_t *times;          /* per snapshot, unix ns or 0 */
+	uint32_t *epochs;        /* per snapshot, see hd_trend_epochs() */
+	size_t n_observations;   /* distinct publications */
+	const char *sample_type; /* "inuse_space" */
+	int64_t *totals;         /* sum of the sample type per snapshot */
+	struct hd_trend_series total; /* its analysis, projected to limit_bytes */
+	uint64_t limit_bytes;    /* as given in the options */
+	/* ranked: growing first by growth slope, then by last value; ties by name, file, line */
+	struct hd_trend_row *sites;
+	size_t n_sites;
+	struct hd_trend_row *owners;
+	size_t n_owners;
+	struct hd_arena *arena;
+};
+
+/*
+ * Analyses a series of snapshots.
+ *  snaps, n: in time order (n >= 1).  Sites whose value is 0 in every
+ *      snapshot are left out.
+ *  options: thresholds and limit; NULL for the defaults.
+ *  sample_type: the value to follow, by name; NULL for "inuse_space" (or,
+ *      when a profile lacks it, pprof's default sample type of the first).
+ *  report_ret: on success a report owning all its memory (strings are
+ *      copied); free with hd_trend_report_free().
+ * Returns HD_OK; HD_ERR_USAGE (n == 0, a NULL profile, times decreasing,
+ * bad options); HD_ERR_INCOMPATIBLE (a profile lacks the sample type);
+ * HD_ERR_NOMEM.  Thread-safe for distinct reports.
+ */
+enum hd_status hd_trend_analyze(const struct hd_trend_snapshot *snaps, size_t n,
+				const struct hd_trend_options *options, const char *sample_type,
+				struct hd_trend_report **report_ret, struct hd_error *err);
+
+void hd_trend_report_free(struct hd_trend_report *report);
+
+/*
+ * runtime.MemStats of a debug=1 text profile (the "# runtime.MemStats"
+ * section), as numbers.  Fields the profile lacks (older Go) stay 0 with
+ * their has_ flag false.
+ */
+struct hd_memstats {
+	uint64_t alloc, total_alloc, sys, mallocs, frees;
+	uint64_t heap_alloc, heap_sys, heap_idle, heap_inuse, heap_released, heap_objects;
+	uint64_t stack_inuse, stack_sys, mspan_inuse, mspan_sys, mcache_inuse, mcache_sys;
+	uint64_t buck_hash_sys, gc_sys, other_sys, next_gc, last_gc_nanos;
+	uint64_t num_gc, num_forced_gc;
+	double gc_cpu_fraction;
+	uint64_t max_rss;
+	bool has_max_rss;
+};
+
+/*
+ * Reads profile->memstats.  Returns HD_OK; HD_ERR_FORMAT when the profile
+ * has no MemStats section (proto profiles never do); HD_ERR_LEGACY when a
+ * required field (Sys, HeapSys, HeapIdle, HeapInuse, HeapReleased,
+ * HeapAlloc) is missing or a number is malformed.  Allocates nothing.
+ */
+enum hd_status hd_memstats_read(const struct hd_profile *profile, struct hd_memstats *ret,
+				struct hd_error *err);
+
+/* One part of the memory the process obtained from the OS. */
+struct hd_memstats_part {
+	const char *name;    /* "live heap objects", ... (static) */
+	const char *source;  /* the MemStats arithmetic, "HeapAlloc" ... (static) */
+	uint64_t bytes;
+	bool resident;       /* counts toward RSS (false: returned to the OS) */
+	const char *why;     /* one sentence on what it is and what to do (static) */
+};
+
+#define HD_MEMSTATS_PARTS 7
+
+/*
+ * Splits Sys into what holds it, so the gap between an RSS-like number and
+ * a profile's inuse_space is explained: live heap objects (HeapAlloc),
+ * fragmentation in in-use spans (HeapInuse - HeapAlloc), free heap kept by
+ * the runtime (HeapIdle - HeapReleased), memory returned to the OS
+ * (HeapReleased), goroutine stacks (StackSys), runtime metadata (MSpanSys +
+ * MCacheSys + BuckHashSys + GCSys + OtherSys), and what the heap profile
+ * does not show of HeapAlloc (HeapAlloc - inuse_space: objects allocated
+ * since the last GC and sampling error; only when inuse_space >= 0).
+ * parts must hold HD_MEMSTATS_PARTS entries; *n_ret receives how many were
+ * written, largest first (ties by name).  Pure; thread-safe.
+ */
+void hd_memstats_breakdown(const struct hd_memstats *m, int64_t inuse_space,
+			   struct hd_memstats_part *parts, size_t *n_ret);
+
+enum hd_trend_format {
+	HD_TREND_TEXT = 0,
+	HD_TREND_JSON
+};
+
+struct hd_trend_render_options {
+	size_t max_rows;    /* text: rows shown per table; 0 = all */
+	bool show_owners;   /* text: the per-owner table too (JSON always has both) */
+	/* NULL, or the MemStats of the last snapshot, rendered with the breakdown */
+	const struct hd_memstats *memstats;
+	const char *memstats_name; /* which file they came from, for the text */
+};
+
+/*
+ * Renders a trend report.  Text: the verdict on the total, then the sites
+ * (and owners) ranked, with series, slope, r2 and projection.  JSON
+ * extends the diagnose contract: {"profiles": [...], "sample_type",
+ * "total": {...}, "findings": [{"scope": "site"|"owner", "site", "owner",
+ * "stack", "verdict", "inuse_bytes", ..., "series", "slope_bytes_per_min",
+ * "r2", ...}], "memstats": {...}|null} - docs/internals/trend.md has every
+ * field.  Untrusted names are escaped.  *out_ret is NUL-terminated, *len_ret
+ * bytes, released with free().  Returns HD_OK, HD_ERR_USAGE (bad format),
+ * HD_ERR_NOMEM.
+ */
+enum hd_status hd_trend_render(const struct hd_trend_report *report, enum hd_trend_format format,
+			       const struct hd_trend_render_options *options, char **out_ret,
+			       size_t *len_ret, struct hd_error *err);
+
 #ifdef __cplusplus
 }
 #endif

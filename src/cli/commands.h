@@ -6,5 +6,6 @@
 #define HD_COMMANDS_H
 
 /* ADD-COMMAND-DECLARATIONS (one line per command, keep sorted) */
+int cmd_collect(int argc, char **argv);
 
 #endif /* HD_COMMANDS_H */

@@ -13,6 +13,7 @@
 
 static const struct hd_command commands[] = {
 	/* ADD-COMMAND-ENTRIES (keep sorted by name) */
+	{"collect", cmd_collect, "take a series of heap profiles from a live process (net/http/pprof)"},
 	{NULL, NULL, NULL},
 };
 
