@@ -55,17 +55,22 @@ static bool contains_ci(const uint8_t *s, size_t len, const char *needle)
 	return false;
 }
 
-/* True if the first bytes are text: printable ASCII, whitespace or UTF-8. */
+/*
+ * True if the first bytes read as text: no NUL, and control characters
+ * other than whitespace and ESC (terminal colours) are rare.
+ */
 static bool looks_textual(const uint8_t *s, size_t len)
 {
-	size_t n = len < 512 ? len : 512;
+	size_t n = len < 512 ? len : 512, odd = 0;
 	for (size_t i = 0; i < n; i++) {
 		uint8_t ch = s[i];
-		if (ch == '\n' || ch == '\r' || ch == '\t' || ch >= 0x20)
-			continue; /* bytes >= 0x80 tolerated as UTF-8 */
-		return false;
+		if (ch == 0)
+			return false;
+		if (ch < 0x20 && ch != '\n' && ch != '\r' && ch != '\t' && ch != 0x1b &&
+		    ch != '\f' && ch != '\v')
+			odd++;
 	}
-	return true;
+	return odd * 20 <= n; /* at most 5% */
 }
 
 /*
