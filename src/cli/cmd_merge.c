@@ -1,0 +1,326 @@
+/*
+ * cmd_merge.c - `heapdoc merge PROFILE... -o OUT`: sums profiles (or
+ * subtracts bases) and writes the result as a gzip-compressed
+ * profile.proto that `go tool pprof`, Pyroscope and Parca read.  Also home
+ * of the loader every report command uses for several sources and
+ * -base/-diff_base (cmd_merge.h).  The merging itself is the library's
+ * (hd_merger_*); this file only reads files, maps errors to messages and
+ * writes atomically.  docs/internals/merge.md explains the semantics.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cmd_merge.h"
+#include "commands.h"
+
+/* ---- loading ---- */
+
+static void merge_error(const char *path, const struct hd_error *err)
+{
+	if (path)
+		hd_cli_input_error(path, err);
+	else
+		hd_cli_error("cannot merge profiles: %s", err->msg);
+}
+
+/* Adds each file to merger m: decode, add, free (one input in memory). */
+static bool add_files(struct hd_merger *m, const char **paths, size_t n, double scale,
+		      bool diff_base, const struct hd_limits *limits)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct hd_profile *p = hd_cli_load_profile(paths[i], limits);
+		if (!p)
+			return false;
+		struct hd_merge_input in = {.profile = p, .scale = scale, .diff_base = diff_base};
+		struct hd_error err = {0};
+		enum hd_status st = hd_merger_add(m, &in, &err);
+		hd_profile_free(p);
+		if (st != HD_OK) {
+			merge_error(paths[i], &err);
+			return false;
+		}
+	}
+	return true;
+}
+
+static struct hd_profile *merge_files(const char **paths, size_t n,
+				      const struct hd_limits *limits)
+{
+	if (n == 1)
+		return hd_cli_load_profile(paths[0], limits);
+	struct hd_merger *m;
+	struct hd_error err = {0};
+	if (hd_merger_new(&m, &err) != HD_OK) {
+		merge_error(NULL, &err);
+		return NULL;
+	}
+	struct hd_profile *out = NULL;
+	if (add_files(m, paths, n, 1, false, limits) &&
+	    hd_merger_finish(m, &out, &err) != HD_OK)
+		merge_error(NULL, &err);
+	hd_merger_free(m);
+	return out;
+}
+
+struct hd_profile *hd_cli_load_combined(const struct hd_cli_sources *s,
+					const struct hd_limits *limits)
+{
+	if (s->n_sources == 0) {
+		hd_cli_error("no profile given");
+		return NULL;
+	}
+	if (s->n_bases == 0)
+		return merge_files(s->sources, s->n_sources, limits);
+	struct hd_error err = {0};
+	struct hd_merger *m = NULL;
+	struct hd_profile *out = NULL;
+	if (!s->normalize) {
+		/* Merging is associative: sources then negated bases, one file
+		 * in memory at a time, gives pprof's Merge([Merge(srcs),
+		 * -Merge(bases)]). */
+		if (hd_merger_new(&m, &err) != HD_OK) {
+			merge_error(NULL, &err);
+			return NULL;
+		}
+		if (add_files(m, s->sources, s->n_sources, 1, false, limits) &&
+		    add_files(m, s->bases, s->n_bases, -1, s->diff_base, limits) &&
+		    hd_merger_finish(m, &out, &err) != HD_OK)
+			merge_error(NULL, &err);
+		hd_merger_free(m);
+		return out;
+	}
+	/* -normalize needs both totals first (pprof: p.Normalize(pbase)). */
+	struct hd_profile *src = merge_files(s->sources, s->n_sources, limits);
+	if (!src)
+		return NULL;
+	struct hd_profile *base = merge_files(s->bases, s->n_bases, limits);
+	if (!base) {
+		hd_profile_free(src);
+		return NULL;
+	}
+	double *scales = calloc(src->n_sample_types + 1, sizeof(double));
+	if (!scales) {
+		hd_cli_error("out of memory");
+		exit(HD_EXIT_ERROR);
+	}
+	struct hd_merge_input in[2] = {
+		{.profile = src, .scale = 1, .scales = scales},
+		{.profile = base, .scale = -1, .diff_base = s->diff_base},
+	};
+	if (hd_profile_normalize_scales(src, base, scales, &err) != HD_OK ||
+	    hd_profile_merge(in, 2, &out, &err) != HD_OK) {
+		merge_error(NULL, &err);
+		out = NULL;
+	}
+	free(scales);
+	hd_profile_free(src);
+	hd_profile_free(base);
+	return out;
+}
+
+/* ---- writing ---- */
+
+static bool write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return false;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return true;
+}
+
+bool hd_cli_write_output(const char *path, const void *data, size_t len)
+{
+	if (strcmp(path, "-") == 0) {
+		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+			hd_cli_error("cannot write output: %s", strerror(errno));
+			return false;
+		}
+		return true;
+	}
+	size_t n = strlen(path);
+	char *tmp = malloc(n + 16);
+	if (!tmp) {
+		hd_cli_error("out of memory");
+		exit(HD_EXIT_ERROR);
+	}
+	memcpy(tmp, path, n);
+	memcpy(tmp + n, ".tmp-XXXXXX", 12);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		hd_cli_error("cannot write '%s': %s", path, strerror(errno));
+		free(tmp);
+		return false;
+	}
+	/* mkstemp makes 0600; give the file the mode open() would have. */
+	mode_t mask = umask(0);
+	umask(mask);
+	bool ok = fchmod(fd, 0666 & ~mask) == 0 && write_all(fd, data, len);
+	int saved = errno;
+	if (close(fd) != 0 && ok) {
+		ok = false;
+		saved = errno;
+	}
+	if (ok && rename(tmp, path) != 0) {
+		ok = false;
+		saved = errno;
+	}
+	if (!ok) {
+		unlink(tmp);
+		hd_cli_error("cannot write '%s': %s", path, strerror(saved));
+	}
+	free(tmp);
+	return ok;
+}
+
+bool hd_cli_write_profile(const struct hd_profile *profile, const char *path, bool raw)
+{
+	void *data;
+	size_t len;
+	struct hd_error err = {0};
+	if (hd_profile_write_proto(profile, !raw, &data, &len, &err) != HD_OK) {
+		hd_cli_error("cannot encode the profile: %s", err.msg);
+		return false;
+	}
+	bool ok = hd_cli_write_output(path, data, len);
+	hd_bytes_free(data);
+	return ok;
+}
+
+/* ---- the command ---- */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: heapdoc merge [OPTIONS] PROFILE... -o OUT\n"
+		"\n"
+		"Sums heap profiles like 'go tool pprof -proto A B ...' and writes the\n"
+		"result as gzip-compressed profile.proto (readable by go tool pprof,\n"
+		"Pyroscope, Parca).  Samples with the same stack and labels are added;\n"
+		"the Go 'bytes' label keeps objects of different sizes apart; samples\n"
+		"that sum to zero are dropped.  Sample types are intersected by name;\n"
+		"profiles with different period types or units cannot be merged.\n"
+		"Inputs are read one at a time: memory is bounded by the merged result\n"
+		"plus the largest input.  Output is deterministic.\n"
+		"\n"
+		"options:\n"
+		"  -o, --output FILE     where to write ('-' = stdout); required.  Written\n"
+		"                        to a temporary file and renamed: never half-written\n"
+		"  -base FILE            subtract FILE (repeatable): pprof's -base\n"
+		"  -diff_base FILE       subtract FILE and label its samples pprof::base=true\n"
+		"                        (repeatable): percentages relative to the base\n"
+		"  -normalize            scale the sources to the bases' totals first\n"
+		"  --raw                 write uncompressed profile.proto\n"
+		"  --max-input SIZE      largest input file (default 1GiB)\n"
+		"  --max-decompressed SIZE  largest inflated profile (default 1GiB)\n"
+		"\n"
+		"exit status: 0 written; 1 an input could not be read, profiles are\n"
+		"incompatible, or OUT could not be written; 2 bad command line.\n");
+}
+
+enum { OPT_RAW = 256, OPT_MAX_INPUT, OPT_MAX_DECOMP, OPT_BASE, OPT_DIFF_BASE, OPT_NORMALIZE };
+
+int cmd_merge(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"base", required_argument, NULL, OPT_BASE},
+		{"diff_base", required_argument, NULL, OPT_DIFF_BASE},
+		{"normalize", no_argument, NULL, OPT_NORMALIZE},
+		{"raw", no_argument, NULL, OPT_RAW},
+		{"max-input", required_argument, NULL, OPT_MAX_INPUT},
+		{"max-decompressed", required_argument, NULL, OPT_MAX_DECOMP},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *out = NULL;
+	bool raw = false;
+	struct hd_limits limits;
+	hd_limits_default(&limits);
+	struct hd_cli_sources s = {0};
+	const char **bases = calloc((size_t)argc + 1, sizeof(*bases));
+	if (!bases) {
+		hd_cli_error("out of memory");
+		return HD_EXIT_ERROR;
+	}
+	bool has_base = false, has_diff = false;
+	int c, rc = HD_EXIT_USAGE;
+	unsigned long long size;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long_only(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case OPT_BASE: has_base = true; bases[s.n_bases++] = optarg; break;
+		case OPT_DIFF_BASE: has_diff = true; bases[s.n_bases++] = optarg; break;
+		case OPT_NORMALIZE: s.normalize = true; break;
+		case OPT_RAW: raw = true; break;
+		case OPT_MAX_INPUT:
+		case OPT_MAX_DECOMP:
+			if (!hd_cli_parse_size(optarg, &size) || size == 0) {
+				hd_cli_error("invalid size '%s' for --%s", optarg,
+					     c == OPT_MAX_INPUT ? "max-input" : "max-decompressed");
+				goto out;
+			}
+			if (c == OPT_MAX_INPUT)
+				limits.max_input_bytes = size;
+			else
+				limits.max_decompressed_bytes = size;
+			break;
+		case 'h':
+			usage(stdout);
+			rc = hd_cli_finish(HD_EXIT_OK);
+			goto out;
+		default:
+			if (optopt && optopt < 256)
+				hd_cli_error("merge: unknown or incomplete option '-%c'", optopt);
+			else
+				hd_cli_error("merge: unknown or incomplete option '%s'",
+					     argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (has_base && has_diff) {
+		hd_cli_error("merge: -base and -diff_base cannot be used together");
+		goto out;
+	}
+	if (!out) {
+		hd_cli_error("merge: no output file (use -o FILE, or -o - for stdout)");
+		goto out;
+	}
+	if (optind >= argc) {
+		hd_cli_error("merge: no profile given");
+		goto out;
+	}
+	if (s.normalize && s.n_bases == 0) {
+		hd_cli_error("merge: -normalize needs -base or -diff_base");
+		goto out;
+	}
+	s.sources = (const char **)argv + optind;
+	s.n_sources = (size_t)(argc - optind);
+	s.bases = bases;
+	s.diff_base = has_diff;
+	struct hd_profile *p = hd_cli_load_combined(&s, &limits);
+	if (!p) {
+		rc = HD_EXIT_ERROR;
+		goto out;
+	}
+	rc = hd_cli_write_profile(p, out, raw) ? HD_EXIT_OK : HD_EXIT_ERROR;
+	hd_profile_free(p);
+out:
+	free(bases);
+	return rc;
+}

@@ -1,0 +1,69 @@
+/*
+ * cmd_merge.h - what cmd_merge.c offers the other report commands: loading
+ * several sources and -base/-diff_base profiles into one profile exactly as
+ * `go tool pprof` does (internal/driver/fetch.go), decoding and folding in
+ * one file at a time so memory stays bounded by the merged result plus the
+ * largest input, and writing a profile atomically (temp file + rename).
+ */
+#ifndef HD_CMD_MERGE_H
+#define HD_CMD_MERGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "heapdoc/heapdoc.h"
+
+struct hd_cli_sources {
+	const char **sources; /* profiles to sum */
+	size_t n_sources;
+	const char **bases;   /* -base / -diff_base files, subtracted */
+	size_t n_bases;
+	bool diff_base;       /* the bases came from -diff_base */
+	bool normalize;       /* -normalize */
+};
+
+/*
+ * Loads and combines the sources and bases.  One source and no base: the
+ * decoded profile as is (pprof does not merge then).  Prints a one-line
+ * error naming the file on failure and returns NULL.
+ */
+struct hd_profile *hd_cli_load_combined(const struct hd_cli_sources *src,
+					const struct hd_limits *limits);
+
+/*
+ * Writes profile.proto (gzip unless `raw`) to `path`, or stdout for "-",
+ * through a temporary file in the same directory and a rename, so a failed
+ * write leaves nothing behind.  Prints the error and returns false on
+ * failure.
+ */
+bool hd_cli_write_profile(const struct hd_profile *profile, const char *path, bool raw);
+
+/* Writes `len` bytes to `path` ("-" = stdout) atomically like above. */
+bool hd_cli_write_output(const char *path, const void *data, size_t len);
+
+/*
+ * Options shared by `heapdoc folded` and `heapdoc flame` (cmd_flame.c):
+ * sources and bases, the sample type, granularity and output file.
+ */
+struct hd_cli_stack_opts {
+	struct hd_cli_sources src;
+	struct hd_limits limits;
+	struct hd_flame_options flame;
+	const char *sample_index; /* name or number; NULL = pprof's default */
+	const char *output;       /* NULL = stdout */
+	const char **bases_storage;
+};
+
+/*
+ * Parses the shared options and the flame-only ones when `flame` is set.
+ * Returns -1 to go on, else the exit code to return (help printed, or a
+ * usage error reported).  `usage` prints the command's help.
+ */
+int hd_cli_parse_stack_opts(int argc, char **argv, bool flame, struct hd_cli_stack_opts *o,
+			    void (*usage)(FILE *));
+/* Loads the profile and resolves the sample index; NULL after an error. */
+struct hd_profile *hd_cli_stack_load(struct hd_cli_stack_opts *o);
+void hd_cli_stack_opts_release(struct hd_cli_stack_opts *o);
+
+#endif /* HD_CMD_MERGE_H */
