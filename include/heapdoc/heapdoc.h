@@ -265,6 +265,304 @@ bool hd_sample_num_label(const struct hd_profile *p, uint64_t sample,
 
 /* ====== HD-SECTION: aggregate / report (owned by agg) ====== */
 
+/*
+ * Reports the way `go tool pprof` computes them: -top, -traces, -peek, and
+ * the filters every report shares.  The work happens in two steps:
+ *
+ *   1. hd_view_new() applies pprof's source-side processing to a profile -
+ *      choose the sample type, compute the report total, prune
+ *      drop_frames/keep_frames, apply -focus/-ignore/-hide/-show/-show_from/
+ *      -tagfocus/-tagignore/-prune_from, then aggregate locations at the
+ *      chosen granularity into nodes (one node per inline frame) - and keeps
+ *      the surviving samples as stacks of node ids.  Folded stacks, flame
+ *      graphs and diagnose reuse a view to get exactly pprof's filtering.
+ *   2. hd_view_top() / hd_view_peek() build pprof's graph from a view (flat
+ *      and cum per node, -nodefraction/-nodecount trimming, edges), and the
+ *      hd_render_*() functions print it as pprof does, or as JSON.
+ *
+ * docs/internals/aggregate.md explains each rule and the pprof source it
+ * follows.  Every function here is thread-safe on distinct objects; a view
+ * is read-only after hd_view_new() and may be shared between threads.
+ */
+
+/* Node identity (pprof's -functions, -filefunctions, -files, -lines, -addresses). */
+enum hd_granularity {
+	HD_GRANULARITY_FUNCTIONS = 0, /* default */
+	HD_GRANULARITY_FILEFUNCTIONS,
+	HD_GRANULARITY_FILES,
+	HD_GRANULARITY_LINES,
+	HD_GRANULARITY_ADDRESSES
+};
+
+enum hd_sort_order {
+	HD_SORT_FLAT = 0, /* flat, then name, then cum (pprof's default) */
+	HD_SORT_CUM       /* cum, then name, then flat (-cum) */
+};
+
+/*
+ * Options of a report, with pprof's names and defaults.  Fill with
+ * hd_report_options_default() and change what you need.  Strings are
+ * borrowed: they must stay valid until hd_view_new() returns (the view
+ * copies what it keeps).  NULL or "" means "not set".
+ */
+struct hd_report_options {
+	/* -sample_index: a type name ("inuse_space"; "inuse_" may be left off
+	 * for profiles whose types are "space"/"objects"), or a decimal index.
+	 * NULL = pprof's default: default_sample_type if present, else the
+	 * last type. */
+	const char *sample_index;
+	bool mean;                  /* -mean: divide by value 0 (alloc_objects in Go heap profiles) */
+	enum hd_granularity granularity;
+	bool noinlines;             /* -noinlines: only the outermost frame of each location */
+	int nodecount;              /* -nodecount: keep the N heaviest nodes; <= 0 = all (top's default) */
+	double nodefraction;        /* -nodefraction: drop nodes with |cum| below this share; 0.005 */
+	double edgefraction;        /* -edgefraction: drop edges below this share; 0.001 */
+	bool trim;                  /* -trim=false: no node/edge trimming at all; default true */
+	enum hd_sort_order sort;    /* -flat (default) / -cum */
+	bool drop_negative;         /* -drop_negative: leave out nodes with negative values */
+	bool all_frames;            /* -all_frames: ignore the profile's drop_frames/keep_frames */
+	/* Regular expressions (PCRE2 with Go-like semantics: unanchored, UTF-8,
+	 * `$` only at the end), matched against function names and file names
+	 * of each frame (and the mapping's file), as pprof does. */
+	const char *focus;          /* keep samples with a frame matching */
+	const char *ignore;         /* drop samples with a frame matching */
+	const char *hide;           /* remove matching frames from stacks */
+	const char *show;           /* keep only matching frames */
+	const char *show_from;      /* drop frames above the root-most match */
+	const char *prune_from;     /* drop frames below the leaf-most match */
+	/* Label filters: "key=VALUE" or "VALUE".  VALUE is a numeric range with
+	 * optional unit ("64kb", "1mb:2mb", ":4kb", "100:") matched against
+	 * numeric labels, else a comma-separated list of regular expressions
+	 * matched against string labels ("key:value" when no key is given). */
+	const char *tagfocus;
+	const char *tagignore;
+	/* -unit: output unit for values: "minimum" (default; pprof's choice
+	 * from the smallest value shown), "auto" (per value), or a unit such
+	 * as "B", "kB", "MB", "GB", "s", "ms". */
+	const char *unit;
+};
+
+/* pprof's defaults: functions granularity, nodefraction 0.005,
+ * edgefraction 0.001, trim on, flat sort, unit "minimum", nothing else set. */
+void hd_report_options_default(struct hd_report_options *options);
+
+/* A node of a view: one entity of the chosen granularity. */
+struct hd_node {
+	struct hd_str name;    /* function name; empty at -files or when unknown */
+	struct hd_str file;    /* source file (cleaned like Go's filepath.Clean);
+				  empty at -functions granularity */
+	int64_t line;          /* -lines / -addresses, else 0 */
+	int64_t column;        /* -addresses only, when the profile has columns */
+	uint64_t address;      /* -addresses, else 0 */
+	struct hd_str objfile; /* mapping file, set only when name is empty */
+	int64_t start_line;    /* function start line, set only when name is empty */
+	struct hd_str label;   /* what pprof prints: "[address ]name[ file:line]",
+				  "file", "[objfile]" or "<unknown>" (raw bytes:
+				  escape before printing) */
+};
+
+/* Filters (bits) that matched no sample: pprof warns "Focus expression
+ * matched no samples" and so on.  See hd_view_summary.unmatched. */
+enum {
+	HD_FILTER_FOCUS = 1 << 0,
+	HD_FILTER_IGNORE = 1 << 1,
+	HD_FILTER_HIDE = 1 << 2,
+	HD_FILTER_SHOW = 1 << 3,
+	HD_FILTER_SHOW_FROM = 1 << 4,
+	HD_FILTER_TAGFOCUS = 1 << 5,
+	HD_FILTER_TAGIGNORE = 1 << 6
+};
+
+struct hd_view;
+
+struct hd_view_summary {
+	uint32_t sample_index;   /* the sample type chosen */
+	struct hd_str sample_type; /* "inuse_space" */
+	struct hd_str sample_unit; /* "bytes" */
+	/* The report total, pprof's percentage denominator: the sum of |value|
+	 * over every sample before -focus and friends (samples with empty
+	 * stacks included); when samples are labelled pprof::base=true (a
+	 * -diff_base merge) and their sum is not 0, the sum over those only. */
+	int64_t total;
+	uint64_t n_samples;      /* samples kept by the filters (zero values included) */
+	uint32_t n_nodes;        /* distinct nodes referenced by the locations */
+	uint32_t max_frames;     /* the deepest kept sample, in frames */
+	unsigned unmatched;      /* HD_FILTER_* bits of filters that matched no sample */
+};
+
+/*
+ * Builds a view of `profile` under `options` (NULL = defaults).
+ *  profile: read only; must outlive the view.
+ * Returns HD_OK and *view_ret (free with hd_view_free()); HD_ERR_USAGE for a
+ * bad sample index ("sample_index \"x\" must be one of: [...]", "... is
+ * outside the range [0..N]"), a profile without sample types, a malformed
+ * tag filter or a bad option value; HD_ERR_REGEX when a regular expression
+ * does not compile (the message names the option); HD_ERR_NOMEM.
+ * Invalid drop_frames/keep_frames in the profile are ignored, as in pprof.
+ */
+enum hd_status hd_view_new(const struct hd_profile *profile,
+			   const struct hd_report_options *options,
+			   struct hd_view **view_ret, struct hd_error *err);
+
+void hd_view_free(struct hd_view *view);
+
+void hd_view_summary(const struct hd_view *view, struct hd_view_summary *summary_ret);
+
+/* Node `id` (0 <= id < n_nodes) of the view; NULL when out of range. */
+const struct hd_node *hd_view_node(const struct hd_view *view, uint32_t id);
+
+/* A kept sample: where it is in the profile, its weight, its depth. */
+struct hd_view_sample {
+	uint64_t sample;  /* index into profile->samples (labels, all values) */
+	int64_t value;    /* value at the chosen sample index */
+	int64_t divisor;  /* with -mean: value 0, else 0 */
+	uint32_t n_frames;
+};
+
+/* One frame of a kept sample's stack. */
+struct hd_view_frame {
+	uint32_t node;
+	bool inlined;     /* an inlined call: not the outermost frame of its location */
+};
+
+/*
+ * Sample i (0 <= i < n_samples) of the view.  hd_view_sample() fills
+ * *sample_ret and returns false when i is out of range.
+ * hd_view_sample_frames() writes up to `cap` frames of its stack, leaf
+ * first, after every filter (hidden frames removed, pruned stacks cut) and
+ * returns the number of frames the stack has (a cap of summary.max_frames
+ * always suffices).
+ */
+bool hd_view_sample(const struct hd_view *view, uint64_t i, struct hd_view_sample *sample_ret);
+uint32_t hd_view_sample_frames(const struct hd_view *view, uint64_t i,
+			       struct hd_view_frame *frames, uint32_t cap);
+
+/*
+ * Per-sample weights after the filters, for consumers that walk the
+ * profile themselves (hd_flame_options.weights): weights_ret[s] is the
+ * chosen value of profile sample s when the filters kept it, else 0.
+ * Stack edits (-hide, -show, -prune_from, drop_frames) are not expressed by
+ * weights; use hd_view_sample_frames() to get them.
+ * weights_ret must hold profile->n_samples entries.
+ */
+void hd_view_weights(const struct hd_view *view, int64_t *weights_ret);
+
+/* ---- -top ---- */
+
+struct hd_top_row {
+	uint32_t node;        /* hd_view_node() */
+	int64_t flat, cum;    /* with -mean, divided by the divisor sums */
+	bool inlined;         /* pprof's " (inline)": every call into it shown is inlined */
+	bool partial_inline;  /* pprof's " (partial-inline)": some calls are */
+};
+
+struct hd_top {
+	struct hd_top_row *rows; /* sorted as pprof sorts them */
+	uint32_t n_rows;
+	int64_t total;           /* the report total (hd_view_summary) */
+	int64_t shown;           /* sum of the rows' flat ("Showing nodes accounting for") */
+	uint32_t dropped_nodes;  /* nodes below the -nodefraction cutoff */
+	int64_t dropped_cutoff;  /* what pprof prints in "Dropped N nodes (cum <= X)" */
+	uint32_t orig_count;     /* nodes before -nodecount (= n_rows without it) */
+	const char *unit;        /* the output unit chosen ("MB"; "" for counts) */
+};
+
+/*
+ * pprof's text report graph (report.go TextItems over newTrimmedGraph).
+ *  options: for nodecount, nodefraction, edgefraction, trim, sort,
+ *      drop_negative and unit; NULL = those the view was made with.
+ * Returns HD_OK and *top_ret (free with hd_top_free()), or HD_ERR_NOMEM.
+ */
+enum hd_status hd_view_top(const struct hd_view *view, const struct hd_report_options *options,
+			   struct hd_top **top_ret, struct hd_error *err);
+void hd_top_free(struct hd_top *top);
+
+/* ---- -peek ---- */
+
+struct hd_peek_edge {
+	uint32_t node;    /* the caller (in callers) or the callee (in callees) */
+	int64_t weight;   /* counted once per sample */
+	bool inlined;     /* every call along this edge was inlined */
+	bool residual;    /* the edge skips frames left out of the graph */
+};
+
+struct hd_peek_entry {
+	uint32_t node;
+	int64_t flat, cum;
+	struct hd_peek_edge *callers; /* sorted by |weight| desc, then names */
+	uint32_t n_callers;
+	struct hd_peek_edge *callees;
+	uint32_t n_callees;
+};
+
+struct hd_peek {
+	struct hd_peek_entry *entries; /* nodes whose label matches, in top order */
+	uint32_t n_entries;            /* 0: nothing matched (pprof errors out) */
+	int64_t total;
+	int64_t shown;                 /* flat sum over every node of the graph */
+	const char *unit;
+};
+
+/*
+ * pprof's -peek: callers and callees of the nodes whose label matches
+ * `regex` (no trimming, as pprof's peek).  options as for hd_view_top().
+ * Returns HD_OK and *peek_ret (free with hd_peek_free()), HD_ERR_REGEX,
+ * HD_ERR_NOMEM.
+ */
+enum hd_status hd_view_peek(const struct hd_view *view, const struct hd_report_options *options,
+			    const char *regex, struct hd_peek **peek_ret, struct hd_error *err);
+void hd_peek_free(struct hd_peek *peek);
+
+/* ---- rendering ---- */
+
+/*
+ * pprof's text for -top (report.go printText), -traces (printTraces) and
+ * -peek (printTree): legend lines (File/Build ID/comments/Type/Doc/Time/
+ * Duration, then Active filters, Showing nodes..., Dropped N nodes...), the
+ * header and one line per row, values scaled to the unit chosen.  Names are
+ * escaped for the terminal (control bytes, ESC, invalid UTF-8 as \xNN), so
+ * ordinary profiles print byte for byte as `go tool pprof`.
+ * JSON for -top: {"sample_type", "unit", "total", "shown", "dropped_nodes",
+ * "dropped_cutoff", "granularity", "rows": [{"name", "file", "line",
+ * "address", "display", "inline", "partial_inline", "flat", "cum"}]} with
+ * exact integer values.  JSON for -traces: {"sample_type", "unit", "total",
+ * "samples": [{"value", "labels": {...}, "num_labels": {...}, "frames":
+ * [{"display", "name", "file", "line", "inline"}]}]}.  JSON for -peek:
+ * {"sample_type", "unit", "total", "entries": [{"display", "flat", "cum",
+ * "callers": [{"display", "weight", "inline"}], "callees": [...]}]}.
+ * *out_ret is NUL-terminated, *len_ret bytes long; free it with
+ * hd_report_text_free().  Return HD_OK, HD_ERR_NOMEM, HD_ERR_USAGE (NULL).
+ */
+enum hd_status hd_render_top_text(const struct hd_view *view, const struct hd_top *top,
+				  char **out_ret, size_t *len_ret, struct hd_error *err);
+enum hd_status hd_render_top_json(const struct hd_view *view, const struct hd_top *top,
+				  char **out_ret, size_t *len_ret, struct hd_error *err);
+enum hd_status hd_render_traces_text(const struct hd_view *view, char **out_ret,
+				     size_t *len_ret, struct hd_error *err);
+enum hd_status hd_render_traces_json(const struct hd_view *view, char **out_ret,
+				     size_t *len_ret, struct hd_error *err);
+enum hd_status hd_render_peek_text(const struct hd_view *view, const struct hd_peek *peek,
+				   char **out_ret, size_t *len_ret, struct hd_error *err);
+enum hd_status hd_render_peek_json(const struct hd_view *view, const struct hd_peek *peek,
+				   char **out_ret, size_t *len_ret, struct hd_error *err);
+void hd_report_text_free(char *text);
+
+/*
+ * Escaping untrusted strings (profile names) for display, snprintf-style:
+ * writes at most cap bytes (NUL included) to dst (which may be NULL when
+ * cap is 0) and returns the length of the whole escaped text, or
+ * (size_t)-1 when memory ran out.
+ *  hd_escape_terminal: printable UTF-8 unchanged; C0/C1 controls, DEL,
+ *      bidi overrides and invalid UTF-8 bytes as \xNN.
+ *  hd_escape_json: the contents of a JSON string, quotes included; invalid
+ *      UTF-8 bytes become \ufffd (as Go's encoding/json).
+ *  hd_escape_xml: XML text/attribute: & < > " ' as entities, bytes XML
+ *      cannot hold as \xNN.
+ */
+size_t hd_escape_terminal(char *dst, size_t cap, const char *s, size_t len);
+size_t hd_escape_json(char *dst, size_t cap, const char *s, size_t len);
+size_t hd_escape_xml(char *dst, size_t cap, const char *s, size_t len);
+
 /* ====== HD-SECTION: combine / export (owned by merge) ====== */
 
 /*
@@ -474,6 +772,15 @@ const char *hd_kind_str(enum hd_kind kind);
 const char *hd_map_impl_str(enum hd_map_impl impl);
 const char *hd_verdict_str(enum hd_verdict verdict);
 
+/*
+ * Supplies a source line (the CLI reads files under --source-root; the
+ * library does no I/O).  hd_diagnose() uses it as extra evidence of the
+ * kind (`append(`, `make(map`, string `+`); the renderers quote it.  Returns a
+ * NUL-terminated line without its newline, valid until the next call, or
+ * NULL when unavailable.
+ */
+typedef const char *(*hd_source_line_fn)(void *ctx, const char *file, int64_t line);
+
 struct hd_diagnose_options {
 	/*
 	 * Go version the profiles come from, as the minor number (22 for
@@ -485,9 +792,18 @@ struct hd_diagnose_options {
 	size_t max_findings;
 	/* Drop sites holding less than this fraction of both totals; default 0 (keep all). */
 	double min_fraction;
+	/* NULL, or a source-line supplier (see hd_source_line_fn) and its context. */
+	hd_source_line_fn source_line;
+	void *source_ctx;
 };
 
 void hd_diagnose_options_default(struct hd_diagnose_options *options);
+
+/*
+ * Parses a Go version ("1.22", "go1.22", "go1.24.3", "22") into the minor
+ * number for hd_diagnose_options.go_minor; -1 if it is not one.
+ */
+int hd_go_version_parse(const char *version);
 
 /* A frame: function, file, line.  Strings are NUL-terminated, owned by the diagnosis. */
 struct hd_frame {
@@ -543,6 +859,7 @@ struct hd_finding {
 	const char **advice;
 	size_t n_advice;
 	double confidence;     /* 0..1, in the kind */
+	const char *source_line; /* the site's source line from the supplier, or NULL */
 };
 
 /* One input profile as diagnosed. */
@@ -594,18 +911,8 @@ enum hd_diagnosis_format {
 	HD_DIAG_MARKDOWN
 };
 
-/*
- * Supplies a source line for the text and markdown renderings (the CLI
- * reads files under --source-root; the library does no I/O).  Returns a
- * NUL-terminated line without its newline, valid until the next call, or
- * NULL when unavailable.
- */
-typedef const char *(*hd_source_line_fn)(void *ctx, const char *file, int64_t line);
-
 struct hd_diagnosis_render_options {
 	size_t max_findings;       /* text/markdown: findings shown; 0 = all */
-	hd_source_line_fn source_line; /* may be NULL */
-	void *source_ctx;
 };
 
 /*

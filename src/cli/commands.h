@@ -7,8 +7,10 @@
 
 /* ADD-COMMAND-DECLARATIONS (one line per command, keep sorted) */
 int cmd_collect(int argc, char **argv);
+int cmd_diagnose(int argc, char **argv);
 int cmd_flame(int argc, char **argv);
 int cmd_folded(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_trend(int argc, char **argv);
 
 #endif /* HD_COMMANDS_H */
