@@ -256,8 +256,28 @@ enum hd_status hd_trend_series_analyze(const struct hd_trend_point *points, size
 		bool fits = all.r2 >= options->min_r2 ||
 			    (m - kmin >= 3 && since.r2 >= options->min_r2 && last - ymin >= thresh);
 		double rate = since.slope;
-		bool still = r.recent_slope_bytes_per_min > 0 &&
-			     r.recent_slope_bytes_per_min >= 0.2 * all.slope;
+		/*
+		 * Still rising: the recent half has a real slope, or - for the
+		 * staircase a sampled slow leak draws, where the last steps
+		 * can be flat - the series rose at least twice and the last
+		 * rise is in the recent half.  A single step (start-up burst)
+		 * followed by a plateau is neither.
+		 */
+		size_t rises = 0, last_rise = 0, k = 0;
+		int64_t prev = 0;
+		for (size_t i = 0; i < n_points; i++) {
+			if (!is_observation(&v, i))
+				continue;
+			if (k > 0 && points[i].value > prev) {
+				rises++;
+				last_rise = k;
+			}
+			prev = points[i].value;
+			k++;
+		}
+		bool still = (r.recent_slope_bytes_per_min > 0 &&
+			      r.recent_slope_bytes_per_min >= 0.2 * all.slope) ||
+			     (rises >= 2 && last_rise >= m / 2);
 		if (fits && still && rate > 0 && rate >= min_slope) {
 			r.verdict = HD_TREND_GROWING;
 			r.growth_start = (uint32_t)next_point;
