@@ -1,0 +1,242 @@
+/*
+ * test_svg.c - unit tests of hd_render_flame_svg (src/lib/render/svg.c):
+ * hostile function names (<script>, &, quotes, control bytes, invalid
+ * UTF-8) come out as escaped text and the document is valid UTF-8 without
+ * bytes XML forbids; widths and tooltips carry exact values and
+ * percentages; frames under min_width are left out; max_frames caps the
+ * rectangles; differential colouring; determinism.  XML well-formedness
+ * with xmllint and rendering in Chromium are in tests/cli/flame.sh and
+ * tests/manual/flame_screenshot.sh.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "common.h"
+#include "model/builder.h"
+
+/* One location per name, leaf first; one sample per call. */
+static void add(struct hd_builder *b, const char *const *names, size_t n, int64_t v)
+{
+	uint32_t locs[64];
+	for (size_t i = 0; i < n; i++) {
+		struct hd_function f = {0};
+		f.name = hd_str_c(names[i]);
+		struct hd_line ln = {hd_builder_intern_function(b, &f), 1, 0};
+		locs[i] = hd_builder_intern_location(b, HD_NONE, 0x1000 + (uint64_t)ln.function,
+						     false, &ln, 1);
+	}
+	hd_builder_add_sample(b, locs, (uint32_t)n, &v, NULL, 0);
+}
+
+static struct hd_builder *start(void)
+{
+	struct hd_builder *b;
+	assert_int_equal(hd_builder_new(&b, NULL), HD_OK);
+	hd_builder_add_sample_type(b, hd_str_c("inuse_space"), hd_str_c("bytes"));
+	return b;
+}
+
+static struct hd_profile *finish(struct hd_builder *b)
+{
+	struct hd_profile *p;
+	assert_int_equal(hd_builder_finish(b, &p, NULL), HD_OK);
+	return p;
+}
+
+static char *svg(const struct hd_profile *p, const struct hd_flame_options *o, size_t *len)
+{
+	char *out;
+	assert_int_equal(hd_render_flame_svg(p, o, &out, len, NULL), HD_OK);
+	return out;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	size_t nl = strlen(needle);
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += nl;
+	}
+	return n;
+}
+
+/* Valid UTF-8 without the bytes XML 1.0 forbids (controls but \t \n \r). */
+static void assert_xml_chars(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			assert_true(c >= 0x20 || c == '\n' || c == '\t' || c == '\r');
+			assert_true(c != 0x7f);
+			i++;
+			continue;
+		}
+		size_t l = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		assert_true(c >= 0xc2 && c <= 0xf4);
+		assert_true(i + l <= len);
+		for (size_t k = 1; k < l; k++)
+			assert_int_equal((unsigned char)s[i + k] & 0xc0, 0x80);
+		i += l;
+	}
+}
+
+static void test_hostile_names(void **state)
+{
+	(void)state;
+	struct hd_builder *b = start();
+	static const char *const evil[] = {
+		"<script>alert(1)</script>", "a&b\"c'd", "ctl\x01\x1b[31m\x7f", "bad\xff\xfe\xc0\xaf",
+		"]]><x/>", "surrogate\xed\xa0\x80", "main.main",
+	};
+	add(b, evil, 7, 1000);
+	struct hd_profile *p = finish(b);
+	size_t len;
+	char *out = svg(p, NULL, &len);
+	assert_int_equal(strlen(out), len);
+	assert_xml_chars(out, len);
+	/* the only script element is ours */
+	assert_int_equal(count(out, "<script"), 1);
+	assert_non_null(strstr(out, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+	assert_non_null(strstr(out, "a&amp;b&quot;c&#39;d"));
+	assert_non_null(strstr(out, "ctl\\x01\\x1b[31m\\x7f"));
+	assert_non_null(strstr(out, "bad\\xff\\xfe\\xc0\\xaf"));
+	assert_non_null(strstr(out, "]]&gt;&lt;x/&gt;"));
+	assert_non_null(strstr(out, "surrogate\\xed\\xa0\\x80"));
+	assert_null(strstr(out, "<x/>"));
+	hd_bytes_free(out);
+	/* a hostile title too */
+	struct hd_flame_options o;
+	hd_flame_options_default(&o);
+	o.title = "</text><script>x</script>";
+	out = svg(p, &o, &len);
+	assert_int_equal(count(out, "<script"), 1);
+	assert_non_null(strstr(out, "&lt;/text&gt;&lt;script&gt;"));
+	hd_bytes_free(out);
+	hd_profile_free(p);
+}
+
+static void test_values_and_minwidth(void **state)
+{
+	(void)state;
+	struct hd_builder *b = start();
+	static const char *const s1[] = {"big", "main.main"};
+	static const char *const s2[] = {"tiny", "main.main"};
+	add(b, s1, 2, 9999);
+	add(b, s2, 2, 1); /* 0.01% of the total: under the 0.05% default */
+	struct hd_profile *p = finish(b);
+	size_t len;
+	char *out = svg(p, NULL, &len);
+	/* exact value, binary-scaled form and percentage in the tooltip */
+	assert_non_null(strstr(out, "<title>main.main\n10000 bytes (9.77kB), 100.00%</title>"));
+	assert_non_null(strstr(out, "<title>big\n9999 bytes (9.76kB), 99.99%; self 9999 bytes"));
+	assert_null(strstr(out, "<title>tiny"));
+	assert_int_equal(count(out, "<g class=\"f\""), 3); /* all, main.main, big */
+	hd_bytes_free(out);
+	struct hd_flame_options o;
+	hd_flame_options_default(&o);
+	o.min_width = 0.00001;
+	out = svg(p, &o, &len);
+	assert_non_null(strstr(out, "<title>tiny\n1 bytes, 0.01%"));
+	assert_int_equal(count(out, "<g class=\"f\""), 4);
+	/* deterministic */
+	size_t len2;
+	char *again = svg(p, &o, &len2);
+	assert_int_equal(len, len2);
+	assert_memory_equal(out, again, len);
+	hd_bytes_free(out);
+	hd_bytes_free(again);
+	hd_profile_free(p);
+}
+
+static void test_max_frames_cap(void **state)
+{
+	(void)state;
+	struct hd_builder *b = start();
+	char names[300][16];
+	for (int i = 0; i < 300; i++) {
+		snprintf(names[i], sizeof(names[i]), "fn%03d", i);
+		const char *stack[2] = {names[i], "main.main"};
+		add(b, stack, 2, 1000 + i);
+	}
+	struct hd_profile *p = finish(b);
+	struct hd_flame_options o;
+	hd_flame_options_default(&o);
+	o.max_frames = 50;
+	size_t len;
+	char *out = svg(p, &o, &len);
+	/* root + at most 50 frames; the widest kept (fn299), the narrowest not */
+	size_t n = count(out, "<g class=\"f\"");
+	assert_true(n <= 51 && n >= 40);
+	assert_non_null(strstr(out, "<title>fn299\n"));
+	assert_null(strstr(out, "<title>fn000\n"));
+	assert_non_null(strstr(out, "<title>main.main\n"));
+	hd_bytes_free(out);
+	hd_profile_free(p);
+}
+
+static void test_differential(void **state)
+{
+	(void)state;
+	struct hd_builder *b = start();
+	static const char *const grow[] = {"grow", "main.main"};
+	static const char *const shrink[] = {"shrink", "main.main"};
+	add(b, grow, 2, 300);
+	add(b, shrink, 2, -100);
+	struct hd_profile *p = finish(b);
+	size_t len;
+	char *out = svg(p, NULL, &len);
+	assert_non_null(strstr(out, "Differential Flame Graph"));
+	assert_non_null(strstr(out, "<title>grow\nnet 300 bytes"));
+	assert_non_null(strstr(out, "grew 300 bytes, shrank 0 bytes"));
+	assert_non_null(strstr(out, "<title>shrink\nnet -100 bytes"));
+	/* all growth: pure red; all shrinkage: pure blue */
+	assert_non_null(strstr(out, "fill=\"rgb(255,65,65)\""));
+	assert_non_null(strstr(out, "fill=\"rgb(65,65,255)\""));
+	hd_bytes_free(out);
+	hd_profile_free(p);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	struct hd_builder *b = start();
+	static const char *const s[] = {"a", "main.main"};
+	add(b, s, 2, 5);
+	struct hd_profile *p = finish(b);
+	struct hd_flame_options o;
+	hd_flame_options_default(&o);
+	o.sample_index = 1;
+	char *out;
+	size_t len;
+	assert_int_equal(hd_render_flame_svg(p, &o, &out, &len, NULL), HD_ERR_USAGE);
+	assert_int_equal(hd_render_flame_svg(NULL, NULL, &out, &len, NULL), HD_ERR_USAGE);
+	for (long n = 0;; n++) {
+		hd_alloc_fail_after(n);
+		enum hd_status st = hd_render_flame_svg(p, NULL, &out, &len, NULL);
+		hd_alloc_fail_after(-1);
+		if (st == HD_OK) {
+			hd_bytes_free(out);
+			break;
+		}
+		assert_int_equal(st, HD_ERR_NOMEM);
+	}
+	hd_profile_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hostile_names),
+		cmocka_unit_test(test_values_and_minwidth),
+		cmocka_unit_test(test_max_frames_cap),
+		cmocka_unit_test(test_differential),
+		cmocka_unit_test(test_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
