@@ -432,11 +432,26 @@ static int take(const struct collect_opts *o, const char *path_query, const char
 	struct hd_error err = {0};
 	enum hd_status st = hd_profile_parse(res.body, res.len, &o->limits, &p, &err);
 	if (st != HD_OK) {
+		/* What came back: the start of a text body, or what a binary one is. */
 		char snip[200];
-		fetch_snippet(res.body, res.len, 80, snip, sizeof(snip));
-		hd_cli_error("cannot use '%s': HTTP %ld, %s, %zu bytes: %s%s: \"%s\"", url,
-			     res.http_status, res.content_type[0] ? res.content_type : "no content type",
-			     res.len, err.msg, st == HD_ERR_FORMAT ? " (not a profile)" : "", snip);
+		size_t printable = 0, look = res.len < 256 ? res.len : 256;
+		for (size_t i = 0; i < look; i++) {
+			unsigned char ch = (unsigned char)res.body[i];
+			printable += (ch >= 0x20 && ch < 0x7f) || ch == '\n' || ch == '\r' || ch == '\t';
+		}
+		if (res.len >= 2 && (unsigned char)res.body[0] == 0x1f &&
+		    (unsigned char)res.body[1] == 0x8b)
+			snprintf(snip, sizeof(snip), "a gzip stream");
+		else if (printable * 10 < look * 9)
+			snprintf(snip, sizeof(snip), "binary data");
+		else {
+			char text[160];
+			fetch_snippet(res.body, res.len, 80, text, sizeof(text));
+			snprintf(snip, sizeof(snip), "\"%s\"", text);
+		}
+		hd_cli_error("cannot use '%s': HTTP %ld, %s, %zu bytes of %s: %s", url, res.http_status,
+			     res.content_type[0] ? res.content_type : "no content type", res.len, snip,
+			     err.msg);
 		fetch_result_release(&res);
 		return HD_EXIT_NETWORK;
 	}
