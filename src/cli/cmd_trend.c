@@ -517,8 +517,9 @@ int cmd_trend(int argc, char **argv)
 	}
 	fwrite(out, 1, len, stdout);
 	free(out);
-	if (a.format == HD_TREND_TEXT && a.limit_from && rep->limit_bytes)
-		printf("(limit from %s)\n", a.limit_from);
+	if (a.format == HD_TREND_TEXT && a.limit_from && strcmp(a.limit_from, "GOMEMLIMIT") == 0 &&
+	    rep->limit_bytes)
+		printf("(limit from GOMEMLIMIT in the environment)\n");
 
 	size_t growing = 0;
 	for (size_t i = 0; i < rep->n_sites; i++)

@@ -2,7 +2,9 @@
  * test_trend.c - unit tests of the series analysis (src/lib/analyze/trend.c):
  * collapsing of snapshots no GC changed, the fitted slope and r2, each
  * verdict, the start of growth, the projection to a limit, the error paths,
- * and publication epochs over profiles (hand-built here).
+ * publication epochs, the per-site/per-owner report over hand-built profiles
+ * and its text/JSON rendering, an allocation-failure sweep, and the parca
+ * series of ../shared/corpus (skipped when absent).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -15,11 +17,13 @@
 
 #include <cmocka.h>
 
+#include "common.h" /* hd_alloc_fail_after */
 #include "heapdoc/heapdoc.h"
 
 #define MIN_NS 60000000000LL
 #define MIB (1024LL * 1024)
 #define T0 1700000000000000000LL
+#define S_(x) {x, sizeof(x) - 1}
 
 /* n points one minute apart starting at T0, distinct epochs. */
 static void fill(struct hd_trend_point *p, size_t n, const int64_t *values)
@@ -357,6 +361,306 @@ static void test_epochs(void **state)
 	assert_non_null(strstr(err.msg, "profile 1 is NULL"));
 }
 
+
+/* ---- hd_trend_analyze over hand-built profiles ---- */
+
+#define NFN 6
+static struct hd_function fns[NFN] = {
+	{1, S_("main.leak"), S_("main.leak"), S_("/app/main.go"), 0},
+	{2, S_("bytes.growSlice"), S_("bytes.growSlice"), S_("/go/src/bytes/buffer.go"), 0},
+	{3, S_("main.handler"), S_("main.handler"), S_("/app/main.go"), 0},
+	{4, S_("runtime.main"), S_("runtime.main"), S_("/go/src/runtime/proc.go"), 0},
+	{5, S_("main.table"), S_("main.table"), S_("/app/main.go"), 0},
+	{6, S_("main.\x1b[31mevil"), S_("x"), S_("/app/evil.go"), 0},
+};
+static struct hd_line lines_[NFN] = {
+	{0, 10, 0}, {1, 20, 0}, {2, 30, 0}, {3, 40, 0}, {4, 50, 0}, {5, 60, 0},
+};
+static struct hd_location locs[NFN] = {
+	{1, 0, HD_NONE, 0, 1, false}, {2, 0, HD_NONE, 1, 1, false}, {3, 0, HD_NONE, 2, 1, false},
+	{4, 0, HD_NONE, 3, 1, false}, {5, 0, HD_NONE, 4, 1, false}, {6, 0, HD_NONE, 5, 1, false},
+};
+/* Stacks, leaf first: leak<-runtime.main; growSlice<-handler<-runtime.main;
+ * table<-runtime.main; evil<-runtime.main; evil again (always 0). */
+static uint32_t stacks[] = {0, 3, 1, 2, 3, 4, 3, 5, 3};
+static struct hd_sample samples5[5] = {
+	{0, 0, 2, 0}, {2, 0, 3, 0}, {5, 0, 2, 0}, {7, 0, 2, 0}, {7, 0, 1, 0},
+};
+
+struct snapset {
+	struct hd_profile p[4];
+	int64_t values[4][5 * 4];
+};
+
+/* Snapshot j: leak = 10 MiB * (j+1), growSlice 5 MiB, table 8 MiB, evil 1 MiB. */
+static void build_series(struct snapset *ss, size_t n)
+{
+	for (size_t j = 0; j < n; j++) {
+		struct hd_profile *p = &ss->p[j];
+		memset(p, 0, sizeof(*p));
+		p->sample_types = heap_types;
+		p->n_sample_types = 4;
+		p->samples = samples5;
+		p->n_samples = 5;
+		p->sample_locs = stacks;
+		p->n_sample_locs = sizeof(stacks) / sizeof(stacks[0]);
+		p->locations = locs;
+		p->n_locations = NFN;
+		p->lines = lines_;
+		p->n_lines = NFN;
+		p->functions = fns;
+		p->n_functions = NFN;
+		p->time_nanos = T0 + (int64_t)j * MIN_NS;
+		int64_t inuse[5] = {10 * MIB * (int64_t)(j + 1), 5 * MIB, 8 * MIB, 1 * MIB, 0};
+		for (int s = 0; s < 5; s++) {
+			int64_t *v = &ss->values[j][s * 4];
+			v[0] = 100 + (int64_t)j; /* alloc_objects: grows every publication */
+			v[1] = 2 * inuse[s] + (int64_t)j;
+			v[2] = inuse[s] / 1024;
+			v[3] = inuse[s];
+		}
+		p->values = ss->values[j];
+	}
+}
+
+static const struct hd_trend_row *find_row(const struct hd_trend_row *rows, size_t n,
+					   const char *fn)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rows[i].site.function, fn) == 0)
+			return &rows[i];
+	return NULL;
+}
+
+static void test_analyze_sites_and_owners(void **state)
+{
+	(void)state;
+	struct snapset ss;
+	build_series(&ss, 4);
+	struct hd_trend_snapshot snaps[4];
+	for (int j = 0; j < 4; j++)
+		snaps[j] = (struct hd_trend_snapshot){&ss.p[j], 0, j == 3 ? "last.pb.gz" : NULL};
+	struct hd_trend_options o;
+	hd_trend_options_default(&o);
+	/* Total at the end: 40+5+8+1 = 54 MiB; 20 MiB of headroom. */
+	o.limit_bytes = (uint64_t)(74 * MIB);
+	struct hd_trend_report *r = NULL;
+	struct hd_error err = {0};
+	assert_int_equal(hd_trend_analyze(snaps, 4, &o, NULL, &r, &err), HD_OK);
+	assert_string_equal(r->sample_type, "inuse_space");
+	assert_int_equal(r->n_snapshots, 4);
+	assert_int_equal(r->n_observations, 4);
+	assert_true(r->times[2] == T0 + 2 * MIN_NS);
+	assert_null(r->names[0]);
+	assert_string_equal(r->names[3], "last.pb.gz");
+	assert_true(r->totals[0] == 24 * MIB && r->totals[3] == 54 * MIB);
+	assert_int_equal(r->total.verdict, HD_TREND_GROWING);
+	assert_true(r->total.has_projection);
+	assert_true(fabs(r->total.minutes_to_limit - 2.0) < 1e-9);
+
+	/* Four sites (the all-zero sample is left out), the leak first. */
+	assert_int_equal(r->n_sites, 4);
+	const struct hd_trend_row *leak = &r->sites[0];
+	assert_string_equal(leak->site.function, "main.leak");
+	assert_string_equal(leak->site.file, "/app/main.go");
+	assert_int_equal(leak->site.line, 10);
+	assert_int_equal(leak->trend.verdict, HD_TREND_GROWING);
+	assert_true(fabs(leak->trend.growth_slope_bytes_per_min - 10.0 * MIB) < 1);
+	assert_true(leak->series[0] == 10 * MIB && leak->series[3] == 40 * MIB);
+	assert_true(leak->inuse_bytes == 40 * MIB && leak->alloc_bytes == 80 * MIB + 3);
+	assert_true(leak->inuse_objects == 40 * 1024 && leak->alloc_objects == 103);
+	assert_int_equal(leak->n_stack, 2);
+	assert_string_equal(leak->stack[0], "main.leak");
+	assert_string_equal(leak->stack[1], "runtime.main");
+	assert_true(leak->has_projection);
+	assert_true(fabs(leak->minutes_to_limit - 2.0) < 1e-9);
+	/* The rest are stable, ranked by size: table 8, growSlice 5, evil 1. */
+	assert_string_equal(r->sites[1].site.function, "main.table");
+	assert_string_equal(r->sites[2].site.function, "bytes.growSlice");
+	assert_string_equal(r->sites[3].site.function, "main.\x1b[31mevil");
+	for (size_t i = 1; i < 4; i++) {
+		assert_int_equal(r->sites[i].trend.verdict, HD_TREND_STABLE);
+		assert_false(r->sites[i].has_projection);
+	}
+	/* bytes.growSlice is stdlib: its owner is main.handler. */
+	const struct hd_trend_row *grow = find_row(r->sites, r->n_sites, "bytes.growSlice");
+	assert_string_equal(grow->owner.function, "main.handler");
+	assert_int_equal(grow->owner.line, 30);
+	assert_string_equal(leak->owner.function, "main.leak");
+	/* Owners: leak, table, handler, evil. */
+	assert_int_equal(r->n_owners, 4);
+	assert_string_equal(r->owners[0].site.function, "main.leak");
+	assert_non_null(find_row(r->owners, r->n_owners, "main.handler"));
+	assert_null(find_row(r->owners, r->n_owners, "bytes.growSlice"));
+
+	/* Text: ranked, escaped, projected. */
+	char *out = NULL;
+	size_t len = 0;
+	struct hd_trend_render_options ro = {0, true, NULL, NULL};
+	assert_int_equal(hd_trend_render(r, HD_TREND_TEXT, &ro, &out, &len, &err), HD_OK);
+	assert_int_equal(strlen(out), len);
+	assert_non_null(strstr(out, "heapdoc trend: 4 snapshots, 4 GC publications, "
+				    "2023-11-14 22:13:20.000 UTC .. 2023-11-14 22:16:20.000 UTC, "
+				    "inuse_space\n"));
+	assert_non_null(strstr(out, "total: growing, 24.0 MiB -> 54.0 MiB, +10.0 MiB/min (r2 1.00) "
+				    "since snapshot 2\n"));
+	assert_non_null(strstr(out, "limit 74.0 MiB: reached in 2.0 min (2023-11-14 22:18:20.000 "
+				    "UTC) at the current rate\n"));
+	assert_non_null(strstr(out, "  1. growing    main.leak  /app/main.go:10\n"
+				    "      inuse_space 40.0 MiB; +10.0 MiB/min, r2 1.00 over 4 "
+				    "observations; growing since snapshot 2 (2023-11-14 22:14:20.000 "
+				    "UTC)\n"));
+	assert_non_null(strstr(out, "      series: 10.0M 20.0M 30.0M 40.0M\n"));
+	assert_non_null(strstr(out, "main.\\x1b[31mevil"));
+	assert_null(strstr(out, "\x1b"));
+	assert_non_null(strstr(out, "      owner main.handler  /app/main.go:30\n"));
+	assert_non_null(strstr(out, "owners (first non-standard-library frame), growing first: "
+				    "1 growing of 4\n"));
+	free(out);
+
+	/* JSON: the contract fields, escaped. */
+	assert_int_equal(hd_trend_render(r, HD_TREND_JSON, NULL, &out, &len, &err), HD_OK);
+	assert_non_null(strstr(out, "\"findings\": [\n  {\"scope\": \"site\", \"site\": "
+				    "{\"function\": \"main.leak\", \"file\": \"/app/main.go\", "
+				    "\"line\": 10}, \"owner\": {\"function\": \"main.leak\", "
+				    "\"file\": \"/app/main.go\", \"line\": 10}, \"stack\": "
+				    "[\"main.leak\", \"runtime.main\"], \"inuse_bytes\": 41943040, "
+				    "\"alloc_bytes\": 83886083, \"inuse_objects\": 40960, "
+				    "\"alloc_objects\": 103, \"series\": [10485760, 20971520, "
+				    "31457280, 41943040], \"verdict\": \"growing\", \"timed\": true, "
+				    "\"n_observations\": 4, \"slope_bytes_per_min\": 10485760.0, "
+				    "\"r2\": 1.0000"));
+	assert_non_null(strstr(out, "\"growth_start\": {\"index\": 1, \"time_nanos\": "
+				    "1700000060000000000}"));
+	assert_non_null(strstr(out, "\"minutes_to_limit\": 2.00}"));
+	assert_non_null(strstr(out, "main.\\u001b[31mevil"));
+	assert_non_null(strstr(out, "{\"scope\": \"owner\", \"site\": {\"function\": \"main.handler\""));
+	assert_non_null(strstr(out, "\"memstats\": null}\n"));
+	assert_non_null(strstr(out, "\"limit_bytes\": 77594624,"));
+	free(out);
+	assert_int_equal(hd_trend_render(r, (enum hd_trend_format)7, NULL, &out, &len, &err),
+			 HD_ERR_USAGE);
+	hd_trend_report_free(r);
+	hd_trend_report_free(NULL);
+}
+
+static void test_analyze_options_and_errors(void **state)
+{
+	(void)state;
+	struct snapset ss;
+	build_series(&ss, 3);
+	struct hd_trend_snapshot snaps[3];
+	for (int j = 0; j < 3; j++)
+		snaps[j] = (struct hd_trend_snapshot){&ss.p[j], 0, "x"};
+	struct hd_trend_report *r = NULL;
+	struct hd_error err = {0};
+	/* Another sample type by name; a time override. */
+	snaps[2].time_nanos = T0 + 10 * MIN_NS;
+	assert_int_equal(hd_trend_analyze(snaps, 3, NULL, "alloc_space", &r, &err), HD_OK);
+	assert_string_equal(r->sample_type, "alloc_space");
+	assert_true(r->times[2] == T0 + 10 * MIN_NS);
+	assert_true(r->sites[0].series[0] == 20 * MIB);
+	hd_trend_report_free(r);
+	assert_int_equal(hd_trend_analyze(snaps, 3, NULL, "cpu", &r, &err), HD_ERR_INCOMPATIBLE);
+	assert_string_equal(err.msg, "trend: profile 'x' has no sample type cpu");
+	assert_int_equal(hd_trend_analyze(snaps, 0, NULL, NULL, &r, &err), HD_ERR_USAGE);
+	snaps[1].profile = NULL;
+	assert_int_equal(hd_trend_analyze(snaps, 3, NULL, NULL, &r, &err), HD_ERR_USAGE);
+	snaps[1].profile = &ss.p[1];
+	/* Times going back: refused by the series analysis. */
+	snaps[2].time_nanos = T0 - MIN_NS;
+	assert_int_equal(hd_trend_analyze(snaps, 3, NULL, NULL, &r, &err), HD_ERR_USAGE);
+	assert_non_null(strstr(err.msg, "earlier than"));
+}
+
+static void test_analyze_alloc_failures(void **state)
+{
+	(void)state;
+	struct snapset ss;
+	build_series(&ss, 3);
+	struct hd_trend_snapshot snaps[3];
+	for (int j = 0; j < 3; j++)
+		snaps[j] = (struct hd_trend_snapshot){&ss.p[j], 0, "snap"};
+	bool done = false;
+	for (long n = 0; n < 10000 && !done; n++) {
+		struct hd_trend_report *r = NULL;
+		struct hd_error err = {0};
+		hd_alloc_fail_after(n);
+		enum hd_status st = hd_trend_analyze(snaps, 3, NULL, NULL, &r, &err);
+		if (st == HD_OK) {
+			char *out = NULL;
+			size_t len;
+			enum hd_status rs = hd_trend_render(r, HD_TREND_JSON, NULL, &out, &len, &err);
+			if (rs == HD_OK) {
+				done = true;
+				free(out);
+			} else {
+				assert_int_equal(rs, HD_ERR_NOMEM);
+			}
+			hd_trend_report_free(r);
+		} else {
+			assert_int_equal(st, HD_ERR_NOMEM);
+			assert_string_equal(err.msg, "out of memory");
+		}
+		hd_alloc_fail_after(-1);
+	}
+	assert_true(done);
+}
+
+/* ../shared/corpus/parca-many: 8 identical snapshots, then 2 more. */
+static void test_parca_many(void **state)
+{
+	(void)state;
+	const char *shared = getenv("HD_SHARED");
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s/corpus/parca-many", shared ? shared : "../shared");
+	static const char *const names[10] = {
+		"1644509272337470000", "1644509275338070000", "1644509278338696000",
+		"1644509281339135000", "1644509284338649000", "1644509287338709000",
+		"1644509290338056000", "1644509293338714000", "1644509296350592000",
+		"1644509299337903000",
+	};
+	struct hd_profile *ps[10] = {NULL};
+	struct hd_trend_snapshot snaps[10];
+	for (int i = 0; i < 10; i++) {
+		char path[4200];
+		snprintf(path, sizeof(path), "%s/%s.pb.gz", dir, names[i]);
+		FILE *f = fopen(path, "rb");
+		if (!f) {
+			printf("SKIP: %s not found (set HD_SHARED)\n", path);
+			for (int k = 0; k < i; k++)
+				hd_profile_free(ps[k]);
+			skip();
+		}
+		static char buf[1 << 20];
+		size_t len = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+		struct hd_error err = {0};
+		assert_int_equal(hd_profile_parse(buf, len, NULL, &ps[i], &err), HD_OK);
+		snaps[i] = (struct hd_trend_snapshot){ps[i], 0, names[i]};
+	}
+	struct hd_trend_report *r = NULL;
+	assert_int_equal(hd_trend_analyze(snaps, 10, NULL, NULL, &r, NULL), HD_OK);
+	/* The identical run is one observation; so are the last two. */
+	assert_int_equal(r->n_observations, 2);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(r->epochs[i], i < 8 ? 0 : 1);
+	assert_int_equal(r->total.n_observations, 2);
+	for (int i = 0; i < 8; i++)
+		assert_true(r->totals[i] == 48928729);
+	assert_true(r->totals[8] == 143698391 && r->totals[9] == 143698391);
+	assert_int_equal(r->total.verdict, HD_TREND_GROWING);
+	assert_int_equal(r->total.growth_start, 8);
+	/* The top site is badger's skiplist arena, new in snapshot 9. */
+	assert_string_equal(r->sites[0].site.function, "github.com/dgraph-io/badger/v3/skl.newArena");
+	assert_int_equal(r->sites[0].trend.n_observations, 2);
+	for (size_t i = 0; i < r->n_sites; i++)
+		assert_true(r->sites[i].trend.n_observations <= 2);
+	hd_trend_report_free(r);
+	for (int i = 0; i < 10; i++)
+		hd_profile_free(ps[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -374,6 +678,10 @@ int main(void)
 		cmocka_unit_test(test_limit_already_reached),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_epochs),
+		cmocka_unit_test(test_analyze_sites_and_owners),
+		cmocka_unit_test(test_analyze_options_and_errors),
+		cmocka_unit_test(test_analyze_alloc_failures),
+		cmocka_unit_test(test_parca_many),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# `heapdoc trend` without a live process: the parca series of
+# ../shared/corpus (8 identical snapshots, then 2: two observations), the
+# snapshot order, the gate, and every documented error path.
+set -u
+: "${HEAPDOC:?}" "${HD_SRCDIR:?}"
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/hd-trend.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+expect() {
+	local want=$1
+	shift
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	local rc=$?
+	[ "$rc" = "$want" ] || fail "$* exited $rc, want $want; stderr: $(cat "$TMP/err")"
+}
+err_has() {
+	grep -q -- "$1" "$TMP/err" || fail "stderr lacks '$1': $(cat "$TMP/err")"
+}
+
+# Errors first: they need no corpus.
+expect 2 "$HEAPDOC" trend
+err_has "no snapshots given"
+expect 2 "$HEAPDOC" trend --format=xml x
+err_has "unknown --format 'xml'"
+expect 2 "$HEAPDOC" trend --min-r2 2 x
+err_has "invalid --min-r2"
+expect 2 "$HEAPDOC" trend --fail-on=shrinking x
+err_has "unknown --fail-on"
+expect 2 "$HEAPDOC" trend --min-growth 10MiB/fortnight x
+err_has "invalid --min-growth"
+expect 2 "$HEAPDOC" trend --limit lots x
+expect 1 "$HEAPDOC" trend "$TMP/missing.pb.gz"
+err_has "cannot read '$TMP/missing.pb.gz': No such file or directory"
+mkdir "$TMP/empty"
+expect 1 "$HEAPDOC" trend "$TMP/empty"
+err_has "no heap profiles in it"
+printf '<html>not a profile</html>\n' >"$TMP/bad.pb.gz"
+expect 1 "$HEAPDOC" trend "$TMP/bad.pb.gz"
+err_has "cannot read '$TMP/bad.pb.gz'"
+[ "$(wc -l <"$TMP/err")" = 1 ] || fail "more than one line: $(cat "$TMP/err")"
+printf '\037\213\010\000garbage' >"$TMP/trunc.pb.gz"
+expect 1 "$HEAPDOC" trend "$TMP/trunc.pb.gz"
+err_has "cannot read '$TMP/trunc.pb.gz'"
+expect 0 "$HEAPDOC" trend --help
+grep -q '3 --fail-on=growing and a site is growing' "$TMP/out" || fail "--help lacks exit codes"
+
+corpus=$HD_SHARED/corpus/parca-many
+if [ ! -d "$corpus" ]; then
+	echo "SKIP: $corpus is absent (the corpus part of this test)"
+	exit 77
+fi
+# Given newest first: ordered by profile time anyway.
+files=$(ls "$corpus"/*.pb.gz | sort -r)
+# shellcheck disable=SC2086
+expect 0 "$HEAPDOC" trend --format=json $files
+first=$(grep -o '"path": "[^"]*"' "$TMP/out" | head -1)
+[ "$first" = "\"path\": \"$corpus/1644509272337470000.pb.gz\"" ] || fail "first profile is $first"
+grep -q '"n_observations": 2,' "$TMP/out" || fail "identical snapshots not collapsed"
+[ "$(grep -c '"epoch": 0,' "$TMP/out")" = 8 ] || fail "want 8 snapshots in epoch 0"
+grep -q '"total": {"series": \[48928729, 48928729, 48928729, 48928729, 48928729, 48928729, 48928729, 48928729, 143698391, 143698391\], "verdict": "growing"' "$TMP/out" ||
+	fail "total series: $(grep '"total"' "$TMP/out")"
+
+expect 0 "$HEAPDOC" trend --top 2 "$corpus"
+grep -q '^heapdoc trend: 10 snapshots, 2 GC publications, 2022-02-10 16:07:52.337 UTC' "$TMP/out" ||
+	fail "header: $(head -3 "$TMP/out")"
+grep -q '^  snapshots 1-8 are identical (no GC published new data between them): one observation$' "$TMP/out" ||
+	fail "no collapse note"
+grep -q '^  1\. growing    github.com/dgraph-io/badger/v3/skl.newArena ' "$TMP/out" ||
+	fail "top site: $(sed -n 5,8p "$TMP/out")"
+[ "$(grep -c '^  [0-9]\. ' "$TMP/out")" = 4 ] || fail "--top 2 shows 2 sites and 2 owners"
+
+# The gate.
+expect 3 "$HEAPDOC" trend --fail-on=growing "$corpus"
+err_has "growing sites (--fail-on=growing), first github.com/dgraph-io/badger/v3/skl.newArena"
+expect 0 "$HEAPDOC" trend --fail-on=growing --min-growth 1TiB/min "$corpus"
+echo "PASS: trend on the corpus and its errors"
