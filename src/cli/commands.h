@@ -8,6 +8,7 @@
 /* ADD-COMMAND-DECLARATIONS (one line per command, keep sorted) */
 int cmd_collect(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
 int cmd_flame(int argc, char **argv);
 int cmd_folded(int argc, char **argv);
 int cmd_merge(int argc, char **argv);

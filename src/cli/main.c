@@ -15,6 +15,7 @@ static const struct hd_command commands[] = {
 	/* ADD-COMMAND-ENTRIES (keep sorted by name) */
 	{"collect", cmd_collect, "take a series of heap profiles from a live process (net/http/pprof)"},
 	{"diagnose", cmd_diagnose, "which container holds the heap, is it growing, what to change (default)"},
+	{"dump", cmd_dump, "print the decoded profile as text (pprof's Profile.String layout)"},
 	{"flame", cmd_flame, "draw an interactive SVG flame graph (differential with -base)"},
 	{"folded", cmd_folded, "print folded stacks for flamegraph.pl, inferno, speedscope"},
 	{"merge", cmd_merge, "sum profiles (or subtract -base) into one profile.proto"},

@@ -183,9 +183,12 @@ enum hd_status hd_profile_parse(const void *data, size_t len,
 		/* Not protobuf after all?  pprof then tries the legacy parsers;
 		 * we try the heap text one and otherwise say what it is. */
 		if (hd_legacy_looks_like_heap(buf, blen)) {
-			st = hd_error_set(err, HD_ERR_FORMAT,
-					  "legacy text heap profiles are not supported yet");
-			goto fail;
+			struct hd_profile *lp = NULL;
+			st = hd_legacy_decode(buf, blen, &lim, &lp, err);
+			hd_profile_free(p);
+			if (st == HD_OK)
+				*profile_ret = lp;
+			return st;
 		}
 		if (describe_non_profile(buf, blen, gz, err)) {
 			st = HD_ERR_FORMAT;
