@@ -473,10 +473,16 @@ static enum hd_status parse_record(struct parser *ps, const uint8_t *s, const ui
 
 /* ---- comments: symbols and MemStats ---- */
 
-/* "#\t0xPC[\tname+0xoff\tfile:line]" (printStackRecord in pprof.go). */
+/*
+ * "#\t0xPC[\tname+0xoff\tfile:line]" (printStackRecord in pprof.go); the
+ * runtime writes through a tabwriter, so fields are separated by runs of
+ * tabs.
+ */
 static enum hd_status parse_symbol(struct parser *ps, const uint8_t *s, const uint8_t *end)
 {
-	s += 2; /* "#\t" */
+	s++; /* '#' */
+	while (s < end && (*s == '\t' || *s == ' '))
+		s++;
 	const uint8_t *f = s;
 	while (s < end && *s != '\t')
 		s++;
@@ -499,13 +505,17 @@ static enum hd_status parse_symbol(struct parser *ps, const uint8_t *s, const ui
 		ps->prev_symbol = index;
 		return HD_OK;
 	}
-	const uint8_t *name = ++s;
+	while (s < end && *s == '\t')
+		s++;
+	const uint8_t *name = s;
 	while (s < end && *s != '\t')
 		s++;
 	const uint8_t *name_end = s;
+	while (s < end && *s == '\t')
+		s++;
 	if (s == end)
 		return line_error(ps, "malformed symbol comment (no file:line)");
-	const uint8_t *file = s + 1;
+	const uint8_t *file = s;
 	/* Strip "+0xoff" from the name. */
 	for (const uint8_t *p = name_end; p - name >= 3; p--) {
 		if (p[-1] == 'x' && p[-2] == '0' && p[-3] == '+') {
@@ -621,7 +631,10 @@ static enum hd_status scan_lines(struct parser *ps)
 			continue;
 		}
 		if (*s == '#') {
-			if (e - s > 3 && s[1] == '\t' && s[2] == '0' && s[3] == 'x') {
+			const uint8_t *q = s + 1;
+			while (q < e && (*q == '\t' || *q == ' '))
+				q++;
+			if (q > s + 1 && e - q > 2 && q[0] == '0' && q[1] == 'x') {
 				if ((st = parse_symbol(ps, s, e)))
 					return st;
 				continue;
