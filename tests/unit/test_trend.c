@@ -381,18 +381,21 @@ static struct hd_location locs[NFN] = {
 	{4, 0, HD_NONE, 3, 1, false}, {5, 0, HD_NONE, 4, 1, false}, {6, 0, HD_NONE, 5, 1, false},
 };
 /* Stacks, leaf first: leak<-runtime.main; growSlice<-handler<-runtime.main;
- * table<-runtime.main; evil<-runtime.main; evil again (always 0). */
-static uint32_t stacks[] = {0, 3, 1, 2, 3, 4, 3, 5, 3};
-static struct hd_sample samples5[5] = {
-	{0, 0, 2, 0}, {2, 0, 3, 0}, {5, 0, 2, 0}, {7, 0, 2, 0}, {7, 0, 1, 0},
+ * table<-runtime.main; evil<-runtime.main; evil again (always 0);
+ * growSlice<-table<-runtime.main (the same library line, another owner). */
+static uint32_t stacks[] = {0, 3, 1, 2, 3, 4, 3, 5, 3, 1, 4, 3};
+#define NS 6
+static struct hd_sample samples5[NS] = {
+	{0, 0, 2, 0}, {2, 0, 3, 0}, {5, 0, 2, 0}, {7, 0, 2, 0}, {7, 0, 1, 0}, {9, 0, 3, 0},
 };
 
 struct snapset {
 	struct hd_profile p[4];
-	int64_t values[4][5 * 4];
+	int64_t values[4][NS * 4];
 };
 
-/* Snapshot j: leak = 10 MiB * (j+1), growSlice 5 MiB, table 8 MiB, evil 1 MiB. */
+/* Snapshot j: leak = 10 MiB * (j+1), growSlice 5 MiB under the handler and
+ * 2 MiB under the table, table 8 MiB, evil 1 MiB. */
 static void build_series(struct snapset *ss, size_t n)
 {
 	for (size_t j = 0; j < n; j++) {
@@ -401,7 +404,7 @@ static void build_series(struct snapset *ss, size_t n)
 		p->sample_types = heap_types;
 		p->n_sample_types = 4;
 		p->samples = samples5;
-		p->n_samples = 5;
+		p->n_samples = NS;
 		p->sample_locs = stacks;
 		p->n_sample_locs = sizeof(stacks) / sizeof(stacks[0]);
 		p->locations = locs;
@@ -411,8 +414,9 @@ static void build_series(struct snapset *ss, size_t n)
 		p->functions = fns;
 		p->n_functions = NFN;
 		p->time_nanos = T0 + (int64_t)j * MIN_NS;
-		int64_t inuse[5] = {10 * MIB * (int64_t)(j + 1), 5 * MIB, 8 * MIB, 1 * MIB, 0};
-		for (int s = 0; s < 5; s++) {
+		int64_t inuse[NS] = {10 * MIB * (int64_t)(j + 1), 5 * MIB, 8 * MIB, 1 * MIB, 0,
+				     2 * MIB};
+		for (int s = 0; s < NS; s++) {
 			int64_t *v = &ss->values[j][s * 4];
 			v[0] = 100 + (int64_t)j; /* alloc_objects: grows every publication */
 			v[1] = 2 * inuse[s] + (int64_t)j;
@@ -442,8 +446,8 @@ static void test_analyze_sites_and_owners(void **state)
 		snaps[j] = (struct hd_trend_snapshot){&ss.p[j], 0, j == 3 ? "last.pb.gz" : NULL};
 	struct hd_trend_options o;
 	hd_trend_options_default(&o);
-	/* Total at the end: 40+5+8+1 = 54 MiB; 20 MiB of headroom. */
-	o.limit_bytes = (uint64_t)(74 * MIB);
+	/* Total at the end: 40+5+8+1+2 = 56 MiB; 20 MiB of headroom. */
+	o.limit_bytes = (uint64_t)(76 * MIB);
 	struct hd_trend_report *r = NULL;
 	struct hd_error err = {0};
 	assert_int_equal(hd_trend_analyze(snaps, 4, &o, NULL, &r, &err), HD_OK);
@@ -453,13 +457,13 @@ static void test_analyze_sites_and_owners(void **state)
 	assert_true(r->times[2] == T0 + 2 * MIN_NS);
 	assert_null(r->names[0]);
 	assert_string_equal(r->names[3], "last.pb.gz");
-	assert_true(r->totals[0] == 24 * MIB && r->totals[3] == 54 * MIB);
+	assert_true(r->totals[0] == 26 * MIB && r->totals[3] == 56 * MIB);
 	assert_int_equal(r->total.verdict, HD_TREND_GROWING);
 	assert_true(r->total.has_projection);
 	assert_true(fabs(r->total.minutes_to_limit - 2.0) < 1e-9);
 
-	/* Four sites (the all-zero sample is left out), the leak first. */
-	assert_int_equal(r->n_sites, 4);
+	/* Five sites (the all-zero sample is left out), the leak first. */
+	assert_int_equal(r->n_sites, 5);
 	const struct hd_trend_row *leak = &r->sites[0];
 	assert_string_equal(leak->site.function, "main.leak");
 	assert_string_equal(leak->site.file, "/app/main.go");
@@ -474,11 +478,16 @@ static void test_analyze_sites_and_owners(void **state)
 	assert_string_equal(leak->stack[1], "runtime.main");
 	assert_true(leak->has_projection);
 	assert_true(fabs(leak->minutes_to_limit - 2.0) < 1e-9);
-	/* The rest are stable, ranked by size: table 8, growSlice 5, evil 1. */
+	/* The rest are stable, ranked by size: table 8, growSlice 5 and 2, evil 1. */
 	assert_string_equal(r->sites[1].site.function, "main.table");
 	assert_string_equal(r->sites[2].site.function, "bytes.growSlice");
-	assert_string_equal(r->sites[3].site.function, "main.\x1b[31mevil");
-	for (size_t i = 1; i < 4; i++) {
+	assert_string_equal(r->sites[2].owner.function, "main.handler");
+	/* A library leaf under another owner is another site (diagnose's grouping). */
+	assert_string_equal(r->sites[3].site.function, "bytes.growSlice");
+	assert_string_equal(r->sites[3].owner.function, "main.table");
+	assert_true(r->sites[3].series[3] == 2 * MIB);
+	assert_string_equal(r->sites[4].site.function, "main.\x1b[31mevil");
+	for (size_t i = 1; i < 5; i++) {
 		assert_int_equal(r->sites[i].trend.verdict, HD_TREND_STABLE);
 		assert_false(r->sites[i].has_projection);
 	}
@@ -487,9 +496,11 @@ static void test_analyze_sites_and_owners(void **state)
 	assert_string_equal(grow->owner.function, "main.handler");
 	assert_int_equal(grow->owner.line, 30);
 	assert_string_equal(leak->owner.function, "main.leak");
-	/* Owners: leak, table, handler, evil. */
+	/* Owners: leak, table (8 + 2), handler, evil. */
 	assert_int_equal(r->n_owners, 4);
 	assert_string_equal(r->owners[0].site.function, "main.leak");
+	assert_string_equal(r->owners[1].site.function, "main.table");
+	assert_true(r->owners[1].series[0] == 10 * MIB);
 	assert_non_null(find_row(r->owners, r->n_owners, "main.handler"));
 	assert_null(find_row(r->owners, r->n_owners, "bytes.growSlice"));
 
@@ -502,9 +513,9 @@ static void test_analyze_sites_and_owners(void **state)
 	assert_non_null(strstr(out, "heapdoc trend: 4 snapshots, 4 GC publications, "
 				    "2023-11-14 22:13:20.000 UTC .. 2023-11-14 22:16:20.000 UTC, "
 				    "inuse_space\n"));
-	assert_non_null(strstr(out, "total: growing, 24.0 MiB -> 54.0 MiB, +10.0 MiB/min (r2 1.00) "
+	assert_non_null(strstr(out, "total: growing, 26.0 MiB -> 56.0 MiB, +10.0 MiB/min (r2 1.00) "
 				    "since snapshot 2\n"));
-	assert_non_null(strstr(out, "limit 74.0 MiB: reached in 2.0 min (2023-11-14 22:18:20.000 "
+	assert_non_null(strstr(out, "limit 76.0 MiB: reached in 2.0 min (2023-11-14 22:18:20.000 "
 				    "UTC) at the current rate\n"));
 	assert_non_null(strstr(out, "  1. growing    main.leak  /app/main.go:10\n"
 				    "      inuse_space 40.0 MiB; +10.0 MiB/min, r2 1.00 over 4 "
@@ -536,7 +547,7 @@ static void test_analyze_sites_and_owners(void **state)
 	assert_non_null(strstr(out, "main.\\u001b[31mevil"));
 	assert_non_null(strstr(out, "{\"scope\": \"owner\", \"site\": {\"function\": \"main.handler\""));
 	assert_non_null(strstr(out, "\"memstats\": null}\n"));
-	assert_non_null(strstr(out, "\"limit_bytes\": 77594624,"));
+	assert_non_null(strstr(out, "\"limit_bytes\": 79691776,"));
 	free(out);
 	assert_int_equal(hd_trend_render(r, (enum hd_trend_format)7, NULL, &out, &len, &err),
 			 HD_ERR_USAGE);

@@ -3,13 +3,15 @@
  * inuse_space, a process total), collapse the snapshots no GC changed, fit a
  * least-squares line, and decide growing / stable / shrinking / transient,
  * with the start of the growth and the time left until a limit.  Pure
- * computation on caller memory, no allocation and no I/O; the per-site
- * bookkeeping over whole profiles is in trend_sites.c, the thresholds and
- * their reasons in docs/internals/trend.md.
+ * computation on caller memory, no allocation and no I/O.  The second half
+ * builds the per-site and per-owner report over whole profiles
+ * (hd_trend_analyze).  The thresholds and their reasons are in
+ * docs/internals/trend.md.
  */
 #include <math.h>
 #include <stdlib.h>
 
+#include "analyze/classify.h"
 #include "common.h"
 
 #define NANOS_PER_MIN 60e9
@@ -362,23 +364,31 @@ enum hd_status hd_trend_epochs(const struct hd_profile *const *profiles, size_t 
  * ------------------------------------------------------------------------ */
 
 /*
- * A frame as seen while scanning: a slice into the current profile.  Rows
- * keep arena copies.  The grouping rule (leaf frame; owner = first frame
- * outside the standard library) is confined to site_of() and owner_of() so
- * that it can follow diagnose's grouping.
+ * Grouping follows diagnose (src/lib/analyze/diagnose.c): the site is the
+ * leaf frame; when the leaf is in the standard library (bytes.growSlice,
+ * strings.(*Builder).grow) the owner - the first frame outside it - is part
+ * of the site's identity, so the same library line under two callers is two
+ * sites.  hd_is_std_function() (classify.c) decides what is standard.
+ * Frames are slices into the current profile while scanning; rows keep
+ * arena copies.
  */
 struct frame_ref {
 	struct hd_str function, file;
 	int64_t line;
 };
 
+struct row_key {
+	struct frame_ref site;
+	struct frame_ref owner; /* empty function unless part of the identity */
+};
+
 struct row_acc {
 	struct hd_frame site, owner;
+	bool keyed_owner; /* owner is part of the identity */
 	uint64_t hash;
 	uint64_t best_sample; /* heaviest sample in the last snapshot */
 	int64_t best_value;
 	bool has_best;
-	bool owner_set;
 	int64_t last4[4];
 };
 
@@ -391,44 +401,9 @@ struct table {
 	size_t n_snapshots;
 };
 
-static const struct hd_str unknown_fn = {"<unknown>", 9};
-
-/* Package path of a Go symbol: up to the first '.' after the last '/'. */
-static bool is_stdlib(struct hd_str fn)
-{
-	size_t end = fn.len, last_slash = 0;
-	bool slash = false;
-	for (size_t i = 0; i < fn.len; i++) {
-		char c = fn.ptr[i];
-		if (c == '(' || c == '[') {
-			end = i;
-			break;
-		}
-		if (c == '/') {
-			last_slash = i;
-			slash = true;
-		}
-	}
-	size_t dot = HD_NONE;
-	for (size_t i = slash ? last_slash + 1 : 0; i < end; i++)
-		if (fn.ptr[i] == '.') {
-			dot = i;
-			break;
-		}
-	if (dot == HD_NONE)
-		return false; /* not a Go symbol (C, "<unknown>"): count it as the program's */
-	struct hd_str pkg = {fn.ptr, dot};
-	if (hd_str_eqc(pkg, "main"))
-		return false;
-	for (size_t i = 0; i < pkg.len && pkg.ptr[i] != '/'; i++)
-		if (pkg.ptr[i] == '.')
-			return false; /* github.com/..., example.org/... */
-	return true;
-}
-
 static struct frame_ref frame_of_line(const struct hd_profile *p, const struct hd_line *ln)
 {
-	struct frame_ref f = {unknown_fn, {"", 0}, ln->line};
+	struct frame_ref f = {{"(unknown)", 9}, {"", 0}, ln->line};
 	if (ln->function != HD_NONE && ln->function < p->n_functions) {
 		f.function = p->functions[ln->function].name;
 		f.file = p->functions[ln->function].filename;
@@ -438,24 +413,27 @@ static struct frame_ref frame_of_line(const struct hd_profile *p, const struct h
 
 static struct frame_ref site_of(const struct hd_profile *p, const struct hd_sample *s)
 {
-	struct frame_ref f = {unknown_fn, {"", 0}, 0};
+	struct frame_ref f = {{"(no stack)", 10}, {"", 0}, 0};
 	if (s->n_locs == 0)
 		return f;
 	const struct hd_location *loc = &p->locations[p->sample_locs[s->first_loc]];
-	if (loc->n_lines == 0)
+	if (loc->n_lines == 0) {
+		f.function = (struct hd_str){"(unsymbolized)", 14};
 		return f;
+	}
 	return frame_of_line(p, &p->lines[loc->first_line]);
 }
 
+/* The first frame, leaf to root, outside the standard library; else the leaf. */
 static struct frame_ref owner_of(const struct hd_profile *p, const struct hd_sample *s,
-				 const uint8_t *stdlib)
+				 const uint8_t *std)
 {
 	for (uint32_t k = 0; k < s->n_locs; k++) {
 		const struct hd_location *loc = &p->locations[p->sample_locs[s->first_loc + k]];
 		for (uint32_t l = 0; l < loc->n_lines; l++) {
 			const struct hd_line *ln = &p->lines[loc->first_line + l];
 			if (ln->function != HD_NONE && ln->function < p->n_functions &&
-			    !stdlib[ln->function])
+			    !std[ln->function])
 				return frame_of_line(p, ln);
 		}
 	}
@@ -474,6 +452,18 @@ static bool frame_eq(const struct hd_frame *a, struct frame_ref b)
 	return a->line == b.line && strlen(a->function) == b.function.len &&
 	       memcmp(a->function, b.function.ptr, b.function.len) == 0 &&
 	       strlen(a->file) == b.file.len && memcmp(a->file, b.file.ptr, b.file.len) == 0;
+}
+
+static bool frame_eq_ref(struct frame_ref a, struct frame_ref b)
+{
+	return a.line == b.line && hd_str_eq(a.function, b.function) && hd_str_eq(a.file, b.file);
+}
+
+static bool key_eq(const struct row_acc *r, const struct row_key *k)
+{
+	bool keyed = k->owner.function.len > 0;
+	return r->keyed_owner == keyed && frame_eq(&r->site, k->site) &&
+	       (!keyed || frame_eq(&r->owner, k->owner));
 }
 
 static struct hd_frame frame_copy(struct hd_arena *a, struct frame_ref f)
@@ -515,14 +505,20 @@ static bool table_grow(struct table *t)
 	return true;
 }
 
-/* Row of frame f (inserting it), or SIZE_MAX when out of memory. */
-static size_t table_row(struct table *t, struct hd_arena *a, struct frame_ref f, uint64_t seed)
+/*
+ * Row of key k (inserting it), or SIZE_MAX when out of memory.  `owner` is
+ * the row's owner frame when it is not part of the key.
+ */
+static size_t table_row(struct table *t, struct hd_arena *a, const struct row_key *k,
+			struct frame_ref owner, uint64_t seed)
 {
-	uint64_t h = frame_hash(f, seed);
+	uint64_t h = frame_hash(k->site, seed);
+	if (k->owner.function.len)
+		h = frame_hash(k->owner, h);
 	if (t->n_slots) {
 		for (size_t i = h & (t->n_slots - 1); t->slots[i]; i = (i + 1) & (t->n_slots - 1)) {
 			struct row_acc *r = &t->rows[t->slots[i] - 1];
-			if (r->hash == h && frame_eq(&r->site, f))
+			if (r->hash == h && key_eq(r, k))
 				return t->slots[i] - 1;
 		}
 	}
@@ -532,8 +528,9 @@ static size_t table_row(struct table *t, struct hd_arena *a, struct frame_ref f,
 		return SIZE_MAX;
 	struct row_acc *r = &t->rows[t->n];
 	memset(r, 0, sizeof(*r));
-	r->site = frame_copy(a, f);
-	r->owner = r->site;
+	r->site = frame_copy(a, k->site);
+	r->keyed_owner = k->owner.function.len > 0;
+	r->owner = frame_copy(a, r->keyed_owner ? k->owner : owner);
 	r->hash = h;
 	if (hd_arena_failed(a))
 		return SIZE_MAX;
@@ -569,11 +566,11 @@ struct scan {
 static enum hd_status scan_profile(struct scan *sc, const struct hd_profile *p, size_t j,
 				   int vi, bool last, struct hd_error *err)
 {
-	uint8_t *stdlib = hd_malloc(p->n_functions ? p->n_functions : 1);
-	if (!stdlib)
+	uint8_t *std = hd_malloc(p->n_functions ? p->n_functions : 1);
+	if (!std)
 		return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
 	for (uint32_t f = 0; f < p->n_functions; f++)
-		stdlib[f] = is_stdlib(p->functions[f].name);
+		std[f] = hd_is_std_function(p->functions[f].name.ptr, p->functions[f].name.len);
 	int idx[4];
 	heap_indices(p, idx);
 	size_t n = sc->sites.n_snapshots;
@@ -582,16 +579,18 @@ static enum hd_status scan_profile(struct scan *sc, const struct hd_profile *p, 
 		const int64_t *v = &p->values[s * p->n_sample_types];
 		if (v[vi] == 0 && !last)
 			continue;
-		struct frame_ref site = site_of(p, smp), owner = owner_of(p, smp, stdlib);
-		size_t rs = table_row(&sc->sites, sc->arena, site, sc->seed);
-		size_t ro = rs == SIZE_MAX ? SIZE_MAX : table_row(&sc->owners, sc->arena, owner, sc->seed);
+		struct frame_ref site = site_of(p, smp), owner = owner_of(p, smp, std);
+		struct row_key sk = {site, {{"", 0}, {"", 0}, 0}};
+		if (hd_is_std_function(site.function.ptr, site.function.len) &&
+		    !frame_eq_ref(site, owner))
+			sk.owner = owner;
+		struct row_key ok = {owner, {{"", 0}, {"", 0}, 0}};
+		size_t rs = table_row(&sc->sites, sc->arena, &sk, owner, sc->seed);
+		size_t ro = rs == SIZE_MAX ? SIZE_MAX
+					   : table_row(&sc->owners, sc->arena, &ok, owner, sc->seed);
 		if (ro == SIZE_MAX) {
-			hd_free(stdlib);
+			hd_free(std);
 			return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
-		}
-		if (!sc->sites.rows[rs].owner_set) {
-			sc->sites.rows[rs].owner_set = true;
-			sc->sites.rows[rs].owner = frame_copy(sc->arena, owner);
 		}
 		sc->sites.vals[rs * n + j] += v[vi];
 		sc->owners.vals[ro * n + j] += v[vi];
@@ -608,10 +607,9 @@ static enum hd_status scan_profile(struct scan *sc, const struct hd_profile *p, 
 			r->has_best = true;
 			r->best_value = v[vi];
 			r->best_sample = s;
-			r->owner = frame_copy(sc->arena, owner);
 		}
 	}
-	hd_free(stdlib);
+	hd_free(std);
 	return hd_arena_failed(sc->arena) ? hd_error_set(err, HD_ERR_NOMEM, "out of memory") : HD_OK;
 }
 
