@@ -1,0 +1,3 @@
+module heapdoc/testdata/hostile/gen
+
+go 1.22

@@ -1,0 +1,2 @@
+<html>
+<body onload="document.forms[0].submit()"><form action="/login"></form></body></html>
