@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# hostile_names.sh - output safety: profiles whose function and file names
+# carry terminal escape sequences, HTML/script, quotes, shell syntax, path
+# traversal, newlines, NUL and invalid UTF-8 (testdata/hostile/
+# hostile-names.pb.gz and .txt, from testdata/hostile/gen) go through every
+# command and format.  Nothing may reach a terminal as a raw control byte,
+# HTML/SVG/markdown unescaped, a shell, or a path: each command runs in an
+# empty directory that must hold only the files asked for afterwards.
+set -u
+: "${HEAPDOC:?set by ctest}" "${HD_SRCDIR:?set by ctest}"
+dir=$HD_SRCDIR/testdata/hostile
+help=$("$HEAPDOC" --help 2>/dev/null)
+has() { grep -qE "^  $1 " <<<"$help"; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0 runs=0
+bad() { echo "FAIL: $*" >&2; fail=1; }
+rm -f /tmp/heapdoc-pwned /tmp/heapdoc-escape
+
+# run LABEL EXPECTED_FILES -- ARGS... : runs heapdoc in an empty directory.
+run() {
+	local label=$1 expect=$2
+	shift 3
+	rm -rf "$tmp/w" && mkdir -p "$tmp/w"
+	(cd "$tmp/w" && timeout 30 "$HEAPDOC" "$@" >"$tmp/stdout" 2>"$tmp/stderr")
+	rc=$?
+	runs=$((runs + 1))
+	if [ "$rc" -ne 0 ]; then
+		if grep -q 'not supported yet' "$tmp/stderr"; then
+			echo "note: $label: $(head -1 "$tmp/stderr")"
+			return 1
+		fi
+		bad "$label: exit $rc: $(head -c 300 "$tmp/stderr")"
+		return 1
+	fi
+	local got
+	got=$(cd "$tmp/w" && find . -mindepth 1 | sort | tr '\n' ' ')
+	[ "$got" = "$expect" ] || bad "$label: files in the work directory: '$got', want '$expect'"
+	[ ! -e /tmp/heapdoc-pwned ] || bad "$label: a name was run as a shell command"
+	[ ! -e /tmp/heapdoc-escape ] || bad "$label: a name became a path"
+	for out in "$tmp/stdout" "$tmp/stderr"; do
+		LC_ALL=C grep -q $'[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]' "$out" &&
+			bad "$label: raw control bytes in $(basename "$out"): $(LC_ALL=C grep -o $'.\{0,20\}[\x01-\x08\x0b\x0c\x0e-\x1f\x7f].\{0,20\}' "$out" | head -2 | od -c | head -3)"
+		[ "$(tr -d '\000' <"$out" | wc -c)" -eq "$(wc -c <"$out")" ] ||
+			bad "$label: NUL byte in $(basename "$out")"
+	done
+	return 0
+}
+# The names must be in the output (escaped), or the test proves nothing.
+shows_names() { # shows_names LABEL FILE
+	grep -q 'RED' "$2" || bad "$1: the escape-sequence name is missing from the output"
+	grep -qE 'alert\(1\)' "$2" || bad "$1: the script name is missing from the output"
+}
+no_markup() { # no_markup LABEL FILE: names never become markup
+	grep -qi '<script>alert' "$2" && bad "$1: unescaped <script> from a name"
+	grep -qi '<b>x</b>' "$2" && bad "$1: unescaped HTML from a file name"
+}
+
+for f in "$dir/hostile-names.pb.gz" "$dir/hostile-names.txt"; do
+	n=$(basename "$f")
+	for c in dump top traces diagnose folded; do
+		has $c || continue
+		if run "$c $n" "" -- "$c" "$f"; then
+			[ "$c" = traces ] || [ "$c" = diagnose ] || shows_names "$c $n" "$tmp/stdout"
+		fi
+	done
+	has peek && run "peek $n" "" -- peek . "$f"
+	for c in top diagnose; do
+		has $c || continue
+		for fmt in json markdown; do
+			"$HEAPDOC" $c --help 2>&1 | grep -q "$fmt" || continue
+			if run "$c --format=$fmt $n" "" -- $c --format=$fmt "$f"; then
+				no_markup "$c --format=$fmt $n" "$tmp/stdout"
+			fi
+		done
+	done
+	if has flame && run "flame $n" "./out.svg " -- flame -o out.svg "$f"; then
+		svg=$tmp/w/out.svg
+		shows_names "flame $n" "$svg"
+		no_markup "flame $n" "$svg"
+		LC_ALL=C grep -q $'[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]' "$svg" && bad "flame $n: control bytes in the SVG"
+		if command -v xmllint >/dev/null; then
+			xmllint --noout "$svg" 2>"$tmp/xml" || bad "flame $n: SVG is not well-formed XML: $(head -3 "$tmp/xml")"
+		fi
+	fi
+	has merge && run "merge $n" "./m.pb.gz " -- merge -o m.pb.gz "$f"
+done
+# A path from the command line is honoured, but a name inside a profile
+# never picks an output path: -o into a subdirectory creates only that file.
+if has flame; then
+	mkdir -p "$tmp/w2/sub"
+	(cd "$tmp/w2" && "$HEAPDOC" flame -o sub/x.svg "$dir/hostile-names.pb.gz" >/dev/null 2>&1)
+	[ "$(cd "$tmp/w2" && find . -type f)" = "./sub/x.svg" ] || bad "flame -o sub/x.svg wrote elsewhere"
+fi
+[ "$runs" -gt 0 ] || { echo "SKIP: no profile-reading command built yet"; exit 77; }
+echo "hostile_names: $runs runs"
+exit $fail
