@@ -1,0 +1,103 @@
+/*
+ * test_model.c - unit tests of the model helpers declared in heapdoc.h:
+ * pprof's default sample index (default_sample_type if set and present,
+ * else the last type), sample type lookup with the legacy inuse_ prefix,
+ * sample values, numeric labels, and hd_profile_free(NULL).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "model/builder.h"
+
+/* A profile with the given sample types (and default) and one sample. */
+static struct hd_profile *make(const char *const *types, int n, const char *dflt)
+{
+	struct hd_builder *b;
+	assert_int_equal(hd_builder_new(&b, NULL), HD_OK);
+	for (int i = 0; i < n; i++)
+		hd_builder_add_sample_type(b, hd_str_c(types[i]), hd_str_c("count"));
+	if (dflt)
+		hd_builder_set_default_sample_type(b, hd_str_c(dflt));
+	int64_t v[4] = {10, 20, 30, 40};
+	struct hd_label l[3] = {
+		{.key = hd_str_c("kind"), .str = hd_str_c("x")},
+		{.key = hd_str_c("bytes"), .num = 64, .is_num = true},
+		{.key = hd_str_c("bytes"), .num = 128, .is_num = true},
+	};
+	if (n)
+		hd_builder_add_sample(b, NULL, 0, v, l, 3);
+	struct hd_profile *p;
+	assert_int_equal(hd_builder_finish(b, &p, NULL), HD_OK);
+	return p;
+}
+
+static const char *const go_types[] = {"alloc_objects", "alloc_space", "inuse_objects",
+				       "inuse_space"};
+
+static void test_default_sample_index(void **state)
+{
+	(void)state;
+	struct hd_profile *p = make(go_types, 4, NULL);
+	assert_int_equal(hd_profile_default_sample_index(p), 3); /* last */
+	hd_profile_free(p);
+	p = make(go_types, 4, "alloc_space");
+	assert_int_equal(hd_profile_default_sample_index(p), 1);
+	hd_profile_free(p);
+	p = make(go_types, 4, "nonexistent");
+	assert_int_equal(hd_profile_default_sample_index(p), 3);
+	hd_profile_free(p);
+	p = make(go_types, 0, NULL);
+	assert_int_equal(hd_profile_default_sample_index(p), -1);
+	hd_profile_free(p);
+	assert_int_equal(hd_profile_default_sample_index(NULL), -1);
+}
+
+static void test_sample_type_index(void **state)
+{
+	(void)state;
+	struct hd_profile *p = make(go_types, 4, NULL);
+	assert_int_equal(hd_profile_sample_type_index(p, "alloc_space"), 1);
+	assert_int_equal(hd_profile_sample_type_index(p, "inuse_space"), 3);
+	assert_int_equal(hd_profile_sample_type_index(p, "space"), -1);
+	assert_int_equal(hd_profile_sample_type_index(p, NULL), -1);
+	hd_profile_free(p);
+	static const char *const legacy[] = {"objects", "space"};
+	p = make(legacy, 2, NULL);
+	/* pprof: -inuse_space finds "space" in two-type legacy profiles */
+	assert_int_equal(hd_profile_sample_type_index(p, "inuse_space"), 1);
+	assert_int_equal(hd_profile_sample_type_index(p, "inuse_objects"), 0);
+	assert_int_equal(hd_profile_sample_type_index(p, "alloc_space"), -1);
+	hd_profile_free(p);
+}
+
+static void test_values_and_labels(void **state)
+{
+	(void)state;
+	struct hd_profile *p = make(go_types, 4, NULL);
+	const int64_t *v = hd_profile_sample_values(p, 0);
+	assert_non_null(v);
+	assert_int_equal(v[2], 30);
+	assert_null(hd_profile_sample_values(p, 1));
+	int64_t n = 0;
+	assert_true(hd_sample_num_label(p, 0, "bytes", &n));
+	assert_int_equal(n, 64); /* the first value of the key */
+	assert_false(hd_sample_num_label(p, 0, "kind", &n)); /* string label */
+	assert_false(hd_sample_num_label(p, 0, "nope", &n));
+	assert_false(hd_sample_num_label(p, 5, "bytes", &n));
+	assert_true(hd_sample_num_label(p, 0, "bytes", NULL));
+	hd_profile_free(p);
+	hd_profile_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default_sample_index),
+		cmocka_unit_test(test_sample_type_index),
+		cmocka_unit_test(test_values_and_labels),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
