@@ -235,12 +235,29 @@ struct hd_profile {
 
 /*
  * Decodes a profile from memory.  The format is detected from the content,
- * never from a name: gzip magic (1f 8b) -> inflate; then profile.proto; if
- * that fails and the data looks like text, the legacy heap text format.
- * `data` is not retained: the profile copies what it keeps.  `limits` may be
- * NULL for the defaults.
- * Returns HD_OK and *profile_ret, or HD_ERR_NOMEM, HD_ERR_LIMIT, HD_ERR_GZIP,
- * HD_ERR_PROTOBUF, HD_ERR_PROFILE, HD_ERR_LEGACY, HD_ERR_FORMAT.
+ * never from a name: gzip magic (1f 8b) -> inflate (one or more members,
+ * at most limits->max_decompressed_bytes; a plausible ISIZE trailer above
+ * it is refused before inflating); then profile.proto; if that fails and
+ * the first line holds "heap profile:", the legacy heap text format
+ * (debug=1, heapz_v2, heapprofile, growthz).  Validation is pprof's
+ * (postDecode + CheckValid): value count = sample type count, no id 0, no
+ * duplicate ids, every referenced location/function id and string index
+ * exists, string_table[0] empty, one time_nanos (a second one means
+ * concatenated profiles); labels with str, num and num_unit all 0 are
+ * dropped; a location's mapping_id naming no mapping leaves it unmapped.
+ * `data` is not retained: the profile copies what it keeps.  `limits` may
+ * be NULL, and any 0 field means its default.
+ * Returns HD_OK and *profile_ret (free with hd_profile_free()), or:
+ *  HD_ERR_FORMAT   empty input, an HTML page, JSON, other text ("looks
+ *                  like ...");
+ *  HD_ERR_GZIP     corrupt or truncated gzip (offset of the bad member);
+ *  HD_ERR_PROTOBUF malformed wire data (offset of the bad field);
+ *  HD_ERR_PROFILE  well-formed protobuf breaking a pprof rule;
+ *  HD_ERR_LEGACY   a malformed text line ("line N: ...");
+ *  HD_ERR_LIMIT    a struct hd_limits cap exceeded;
+ *  HD_ERR_NOMEM    out of memory (nothing leaks);
+ *  HD_ERR_USAGE    profile_ret NULL, or data NULL with len > 0.
+ * Thread safety: may be called from several threads at once.
  */
 enum hd_status hd_profile_parse(const void *data, size_t len,
 				const struct hd_limits *limits,
@@ -252,7 +269,11 @@ void hd_profile_free(struct hd_profile *profile);
 
 /* Helpers on the model. */
 const int64_t *hd_profile_sample_values(const struct hd_profile *p, uint64_t sample);
-/* Index of the sample type named `name` ("inuse_space"), or -1. */
+/*
+ * Index of the sample type named `name` ("inuse_space"), or -1.  Like
+ * pprof's SampleIndexByName, "inuse_X" also finds a type named "X" (the
+ * two-type legacy profiles call them "objects" and "space").
+ */
 int hd_profile_sample_type_index(const struct hd_profile *p, const char *name);
 /*
  * pprof's default sample type index: the type named by default_sample_type if
