@@ -20,6 +20,13 @@
 
 enum hyp_type { HYP_SLICE, HYP_CLASSIC, HYP_SWISS };
 
+/*
+ * A growth step smaller than this may be missing from a default-rate
+ * profile (sampled with probability 1-exp(-size/512KiB) < 12%), so a link
+ * may jump over it; larger steps must be seen.
+ */
+#define SKIP_MAX_BYTES 65536
+
 struct hyp {
 	enum hyp_type type;
 	int minor;
@@ -28,8 +35,11 @@ struct hyp {
 };
 
 struct score {
-	double linked_bytes;
+	double linked_bytes;     /* the score: off-chain slice bytes count half */
+	double raw_linked_bytes; /* alloc bytes of all linked sizes */
 	size_t n_linked;
+	size_t on_chain; /* slices: linked sizes on the chain grown from empty */
+	size_t n_member; /* sizes the hypothesis allocates at all (linked or not) */
 	bool split;
 	uint64_t table_bytes;
 	unsigned char role[HD_CLS_MAX_SIZES];
@@ -218,8 +228,10 @@ static void score_hyp(const struct hyp *h, const struct hd_cls_size *sizes, size
 	uint64_t pos[HD_CLS_MAX_SIZES];
 	for (size_t i = 0; i < n; i++) {
 		valid[i] = sizes[i].alloc_bytes > 0 && hyp_position(h, sizes[i].size, &pos[i]);
-		if (valid[i])
+		if (valid[i]) {
 			sc->step[i] = pos[i];
+			sc->n_member++;
+		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!valid[i])
@@ -234,6 +246,9 @@ static void score_hyp(const struct hyp *h, const struct hd_cls_size *sizes, size
 				sc->role[i] = sc->role[j] = 1;
 				break;
 			}
+			/* skip a step only if it was likely missed by sampling (small) */
+			if (next >= SKIP_MAX_BYTES)
+				break;
 			s = next;
 			if (!hyp_position(h, s, &p))
 				break;
@@ -259,14 +274,39 @@ static void score_hyp(const struct hyp *h, const struct hd_cls_size *sizes, size
 			}
 		}
 	}
+	uint64_t max = 0;
 	for (size_t i = 0; i < n; i++)
 		if (sc->role[i]) {
-			sc->linked_bytes += sizes[i].alloc_bytes;
+			sc->raw_linked_bytes += sizes[i].alloc_bytes;
 			sc->n_linked++;
+			if (sizes[i].size > max)
+				max = sizes[i].size;
 		}
+	if (h->type != HYP_SLICE || !sc->n_linked) {
+		sc->linked_bytes = sc->raw_linked_bytes;
+		return;
+	}
+	/*
+	 * Appends from an empty slice land exactly on the chain grown from
+	 * nil; a chain from an arbitrary start (make with a capacity) is
+	 * possible but weaker evidence: its bytes count half.
+	 */
+	struct hd_go_grow steps[256];
+	size_t ns = hd_go_slice_chain(h->minor, h->unit, h->noscan, max, steps, 256);
+	for (size_t i = 0; i < n; i++) {
+		if (!sc->role[i])
+			continue;
+		bool on = false;
+		for (size_t k = 0; k < ns && k < 256; k++)
+			if (steps[k].bytes == sizes[i].size) {
+				on = true;
+				break;
+			}
+		sc->on_chain += on;
+		sc->linked_bytes += on ? sizes[i].alloc_bytes : 0.5 * sizes[i].alloc_bytes;
+	}
 }
 
-/* Element sizes tried for slices: every size to 256, then multiples of 8. */
 static uint64_t slice_unit(size_t i)
 {
 	return i < 256 ? i + 1 : 256 + 8 * (i - 255);
@@ -277,7 +317,11 @@ static bool better(const struct score *a, const struct score *b)
 {
 	if (a->linked_bytes != b->linked_bytes)
 		return a->linked_bytes > b->linked_bytes;
-	return a->n_linked > b->n_linked;
+	if (a->n_linked != b->n_linked)
+		return a->n_linked > b->n_linked;
+	if (a->on_chain != b->on_chain)
+		return a->on_chain > b->on_chain;
+	return a->n_member > b->n_member;
 }
 
 struct best {
@@ -296,7 +340,8 @@ static void consider(struct best *b, const struct hyp *h, const struct score *sc
 		b->h = *h;
 		b->sc = *sc;
 		b->unit_min = b->unit_max = h->unit;
-	} else if (sc->linked_bytes == b->sc.linked_bytes && sc->n_linked == b->sc.n_linked) {
+	} else if (sc->linked_bytes == b->sc.linked_bytes && sc->n_linked == b->sc.n_linked &&
+		   sc->on_chain == b->sc.on_chain && sc->n_member == b->sc.n_member) {
 		if (h->unit < b->unit_min)
 			b->unit_min = h->unit;
 		if (h->unit > b->unit_max)
@@ -362,7 +407,7 @@ static void fill_from(struct hd_cls_result *r, const struct best *b, enum hd_kin
 	r->noscan = b->h.noscan;
 	r->unit_min = b->unit_min;
 	r->unit_max = b->unit_max;
-	r->linked_bytes = b->sc.linked_bytes;
+	r->linked_bytes = b->sc.raw_linked_bytes;
 	r->n_linked = b->sc.n_linked;
 	r->chain = b->sc.n_linked >= 2;
 	r->swiss_split = b->sc.split;
@@ -417,10 +462,23 @@ void hd_classify_site(const struct hd_cls_size *sizes, size_t n, int go_minor,
 		return;
 	}
 
+	if (r->dense_classes && n >= 10) {
+		/*
+		 * More sizes than one growth chain has in that range: a value
+		 * copied one piece larger each time (s += x).
+		 */
+		r->kind = HD_KIND_STRING;
+		r->confidence = source == HD_CLS_SRC_STRING ? 0.9 : 0.7;
+		return;
+	}
+
 	/* the best map hypothesis (classic or swiss) against the best slice */
 	const struct best *map = NULL;
 	enum hd_map_impl impl = HD_MAP_IMPL_NONE;
-	if (classic.set && (!swiss.set || better(&classic.sc, &swiss.sc))) {
+	/* a split (equal 1024-slot tables) is what only Swiss maps do: it wins ties */
+	bool swiss_first = swiss.set && swiss.sc.split &&
+			   (!classic.set || swiss.sc.raw_linked_bytes >= classic.sc.raw_linked_bytes);
+	if (classic.set && !swiss_first && (!swiss.set || better(&classic.sc, &swiss.sc))) {
 		map = &classic;
 		impl = HD_MAP_IMPL_CLASSIC;
 	} else if (swiss.set) {
@@ -428,8 +486,9 @@ void hd_classify_site(const struct hd_cls_size *sizes, size_t n, int go_minor,
 		impl = HD_MAP_IMPL_SWISS;
 	}
 	double need = 0.6 * total; /* a chain must explain most of the bytes */
-	bool map_ok = map && (map->sc.n_linked >= 2 || map->sc.split) && map->sc.linked_bytes >= need;
-	bool slice_ok = slice.set && slice.sc.n_linked >= 2 && slice.sc.linked_bytes >= need;
+	bool map_ok = map && (map->sc.n_linked >= 2 || map->sc.split) &&
+		      map->sc.raw_linked_bytes >= need;
+	bool slice_ok = slice.set && slice.sc.n_linked >= 2 && slice.sc.raw_linked_bytes >= need;
 	if (map_ok && map == &swiss && !swiss.sc.split && slice.set &&
 	    slice.sc.linked_bytes >= swiss.sc.linked_bytes) {
 		/*
@@ -445,6 +504,8 @@ void hd_classify_site(const struct hd_cls_size *sizes, size_t n, int go_minor,
 		r->other_linked_bytes = slice.set ? slice.sc.linked_bytes : 0;
 		double margin = slice.set ? slice.sc.linked_bytes / (map->sc.linked_bytes + 1) : 0;
 		r->confidence = 0.95 - 0.5 * margin;
+		if (map == &swiss && swiss.sc.split && r->confidence < 0.75)
+			r->confidence = 0.75; /* the split is evidence no slice gives */
 		if (source == HD_CLS_SRC_APPEND)
 			r->confidence *= 0.5;
 		if (source == HD_CLS_SRC_MAP_ASSIGN || source == HD_CLS_SRC_MAKE_MAP)

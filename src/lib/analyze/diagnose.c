@@ -26,6 +26,9 @@ enum { V_AO, V_AB, V_IO, V_IB };
 struct site {
 	struct hd_str function, file;
 	int64_t line;
+	/* for standard-library leaves: the owner frame is part of the site's identity */
+	struct hd_str owner_function, owner_file;
+	int64_t owner_line;
 	uint64_t hash;
 	int64_t *series;      /* inuse_bytes per ordered profile */
 	int64_t *alloc_series;
@@ -78,11 +81,19 @@ static bool table_grow(struct table *t)
 	return true;
 }
 
-static uint64_t site_hash(struct state *st, struct hd_str fn, struct hd_str file, int64_t line)
+struct site_key {
+	struct hd_str function, file, owner_function, owner_file;
+	int64_t line, owner_line;
+};
+
+static uint64_t site_hash(struct state *st, const struct site_key *k)
 {
-	uint64_t h = hd_hash_bytes(fn.ptr, fn.len, st->seed);
-	h = hd_hash_bytes(file.ptr, file.len, h);
-	return hd_hash_bytes(&line, sizeof(line), h);
+	uint64_t h = hd_hash_bytes(k->function.ptr, k->function.len, st->seed);
+	h = hd_hash_bytes(k->file.ptr, k->file.len, h);
+	h = hd_hash_bytes(&k->line, sizeof(k->line), h);
+	h = hd_hash_bytes(k->owner_function.ptr, k->owner_function.len, h);
+	h = hd_hash_bytes(k->owner_file.ptr, k->owner_file.len, h);
+	return hd_hash_bytes(&k->owner_line, sizeof(k->owner_line), h);
 }
 
 static uint64_t size_hash(struct state *st, uint32_t site, uint64_t size)
@@ -122,11 +133,11 @@ static bool rehash_sizes(struct state *st)
 }
 
 /* Index of the site, created if new; -1 on allocation failure. */
-static long site_get(struct state *st, struct hd_str fn, struct hd_str file, int64_t line)
+static long site_get(struct state *st, const struct site_key *key)
 {
 	if ((st->site_tab.n + 1) * 2 > st->site_tab.cap && !rehash_sites(st))
 		return -1;
-	uint64_t h = site_hash(st, fn, file, line);
+	uint64_t h = site_hash(st, key);
 	size_t mask = st->site_tab.cap - 1;
 	size_t i = h & mask;
 	for (;; i = (i + 1) & mask) {
@@ -134,8 +145,10 @@ static long site_get(struct state *st, struct hd_str fn, struct hd_str file, int
 		if (!s)
 			break;
 		struct site *x = &st->sites[s - 1];
-		if (x->hash == h && x->line == line && hd_str_eq(x->function, fn) &&
-		    hd_str_eq(x->file, file))
+		if (x->hash == h && x->line == key->line && x->owner_line == key->owner_line &&
+		    hd_str_eq(x->function, key->function) && hd_str_eq(x->file, key->file) &&
+		    hd_str_eq(x->owner_function, key->owner_function) &&
+		    hd_str_eq(x->owner_file, key->owner_file))
 			return (long)(s - 1);
 	}
 	if (st->n_sites == st->cap_sites) {
@@ -148,9 +161,12 @@ static long site_get(struct state *st, struct hd_str fn, struct hd_str file, int
 	}
 	struct site *x = &st->sites[st->n_sites];
 	memset(x, 0, sizeof(*x));
-	x->function = fn;
-	x->file = file;
-	x->line = line;
+	x->function = key->function;
+	x->file = key->file;
+	x->line = key->line;
+	x->owner_function = key->owner_function;
+	x->owner_file = key->owner_file;
+	x->owner_line = key->owner_line;
 	x->hash = h;
 	x->series = hd_calloc(st->n_prof, sizeof(int64_t));
 	x->alloc_series = hd_calloc(st->n_prof, sizeof(int64_t));
@@ -369,7 +385,23 @@ static bool collect(struct state *st, struct hd_error *err)
 					fn = hd_str_c("(unsymbolized)");
 				}
 			}
-			long si = site_get(st, fn, file, line);
+			struct site_key key = {fn, file, hd_str_c(""), hd_str_c(""), line, 0};
+			if (hd_is_std_function(fn.ptr, fn.len)) {
+				bool leaf = true;
+				FOR_EACH_FRAME(p, smp, ln)
+				{
+					struct hd_str name = fn_name(p, ln->function);
+					if (leaf || key.owner_function.len ||
+					    hd_is_std_function(name.ptr, name.len)) {
+						leaf = false;
+						continue;
+					}
+					key.owner_function = name;
+					key.owner_file = fn_file(p, ln->function);
+					key.owner_line = ln->line;
+				}
+			}
+			long si = site_get(st, &key);
 			if (si < 0)
 				return hd_error_set(err, HD_ERR_NOMEM, "out of memory") && false;
 			struct site *s = &st->sites[si];
@@ -513,18 +545,32 @@ static enum hd_status series_verdict(struct state *st, const struct site *s,
 		f->pattern = alloc_growth > 0 ? "churn" : "burst-then-freed";
 		return HD_OK;
 	}
+	bool never_fell = true;
+	for (size_t k = 1; k < st->n_prof; k++)
+		if (s->series[k] < s->series[k - 1])
+			never_fell = false;
+	int64_t last = s->series[st->n_prof - 1];
 	switch (tr.verdict) {
 	case HD_TREND_GROWING:
-		f->verdict = HD_VERDICT_GROWING;
+		/* a rise under 10% of the level (or 1 MiB) is noise of sampling, not growth */
+		f->verdict = last - s->series[0] >= 1048576 && 10 * (last - s->series[0]) >= last ?
+				     HD_VERDICT_GROWING : HD_VERDICT_STABLE;
 		break;
 	case HD_TREND_SHRINKING:
 		f->verdict = HD_VERDICT_SHRINKING;
 		break;
 	case HD_TREND_TRANSIENT:
-		f->verdict = HD_VERDICT_TRANSIENT;
+		/* trend's "rose then gave back": still holding its level is stable here */
+		f->verdict = 2 * last >= max_inuse ? HD_VERDICT_STABLE : HD_VERDICT_TRANSIENT;
 		break;
 	case HD_TREND_STABLE:
-		f->verdict = HD_VERDICT_STABLE;
+		/*
+		 * Containers grow in steps (doubling arrays): a series that never
+		 * fell and ends at 1.5x its start grew, even if its last steps are flat.
+		 */
+		f->verdict = never_fell && 2 * last >= 3 * s->series[0] && last > 0 &&
+					     s->alloc_series[st->n_prof - 1] > s->alloc_series[0] ?
+				     HD_VERDICT_GROWING : HD_VERDICT_STABLE;
 		break;
 	default:
 		break;
@@ -614,7 +660,7 @@ static void decide_map_impl(struct hd_diagnosis *d, int go_minor,
 	double votes[3] = {0, 0, 0};
 	size_t best[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
 	for (size_t i = 0; i < n; i++) {
-		if (cls[i].kind != HD_KIND_MAP || cls[i].confidence < 0.5 ||
+		if (cls[i].kind != HD_KIND_MAP || cls[i].confidence < 0.4 ||
 		    cls[i].map_impl == HD_MAP_IMPL_NONE)
 			continue;
 		votes[cls[i].map_impl] += cls[i].linked_bytes;
