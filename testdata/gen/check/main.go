@@ -2,7 +2,7 @@
 // how many heap-profile samples each truth site received, by reading the
 // debug=1 text snapshots (NN.txt) and DIR/truth-observed.json.
 //
-//	check DIR...        one line per site per snapshot, then a summary
+//	check [-last] DIR...   one line per site per snapshot (-last: last snapshot only)
 //
 // A record belongs to a site when its first package-main frame is the site's
 // function at the site's file:line (standard-library frames above it are
@@ -14,6 +14,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -113,8 +114,10 @@ func scale(count, bytes int64, rate int) float64 {
 }
 
 func main() {
+	last := flag.Bool("last", false, "only print the last snapshot of each series")
+	flag.Parse()
 	bad := 0
-	for _, dir := range os.Args[1:] {
+	for _, dir := range flag.Args() {
 		raw, err := os.ReadFile(filepath.Join(dir, "truth-observed.json"))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -131,6 +134,9 @@ func main() {
 			if err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				os.Exit(2)
+			}
+			if *last && si != len(obs.Series)-1 {
+				continue
 			}
 			for _, st := range obs.Sites {
 				var agg record

@@ -18,7 +18,7 @@ var tenants = []string{"acme-corp", "globex-inc", "initech-llc", "umbrella-co"}
 
 var keyBytes int64
 
-// sessionKey builds a key of 32-40 bytes; the only allocation is the
+// sessionKey builds a key of 30-32 bytes; the only allocation is the
 // concatenation result (string(num) in a concatenation does not allocate).
 //
 //go:noinline
@@ -36,7 +36,7 @@ func (s *SessionStore) Touch(key string, now int64) {
 func init() {
 	register(&Scenario{
 		Name:        "string_keys",
-		Description: "map[string]int64 session store growing by 200000 keys per phase; keys built by concatenation (\"session:<tenant>:user-<id>\", 32-48 bytes)",
+		Description: "map[string]int64 session store growing by 200000 keys per phase; keys built by concatenation (\"session:<tenant>:user-<7 digits>\", 30-32 bytes)",
 		Phase: func(p int) {
 			for i := 0; i < sessionsPerPhase; i++ {
 				id := int64(p*sessionsPerPhase+i) + 1000000
@@ -58,8 +58,8 @@ func init() {
 				Verdict: "growing", Unit: "entries", Sizes: mapSizes[string, int64]()},
 			{ID: "string_keys.key", Function: "main.sessionKey", Kind: "string", Shape: "concat",
 				Owner: "main.(*SessionStore).Touch", Holder: "keys of sessions.lastSeen",
-				Verdict: "growing", Unit: "strings", Sizes: Sizes{ObjectSize: 48},
-				Detail: "one string per key, 32-40 bytes long, allocated in the 32 or 48-byte size class (no pointers); len = total key bytes"},
+				Verdict: "growing", Unit: "strings", Sizes: Sizes{ObjectSize: 32},
+				Detail: "one string per key, 30-32 bytes long, allocated in the 32-byte size class (no pointers); len = total key bytes"},
 		},
 	})
 }

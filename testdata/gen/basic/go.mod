@@ -1,0 +1,3 @@
+module heapdoc/testdata/gen/basic
+
+go 1.22

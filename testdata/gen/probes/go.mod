@@ -1,0 +1,3 @@
+module heapdoc/testdata/gen/probes
+
+go 1.22
