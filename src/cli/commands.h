@@ -12,6 +12,9 @@ int cmd_dump(int argc, char **argv);
 int cmd_flame(int argc, char **argv);
 int cmd_folded(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_peek(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_traces(int argc, char **argv);
 int cmd_trend(int argc, char **argv);
 
 #endif /* HD_COMMANDS_H */

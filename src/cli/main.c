@@ -19,6 +19,9 @@ static const struct hd_command commands[] = {
 	{"flame", cmd_flame, "draw an interactive SVG flame graph (differential with -base)"},
 	{"folded", cmd_folded, "print folded stacks for flamegraph.pl, inferno, speedscope"},
 	{"merge", cmd_merge, "sum profiles (or subtract -base) into one profile.proto"},
+	{"peek", cmd_peek, "callers and callees of matching functions (pprof -peek)"},
+	{"top", cmd_top, "the heaviest functions or lines, exactly as pprof -top"},
+	{"traces", cmd_traces, "every sample with its stack and labels (pprof -traces)"},
 	{"trend", cmd_trend, "which sites keep growing across snapshots, how fast, since when"},
 	{NULL, NULL, NULL},
 };

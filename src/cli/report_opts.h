@@ -1,0 +1,78 @@
+/*
+ * report_opts.h - the command-line options every report command shares
+ * (top, traces, peek, and any command that wants pprof's filters): pprof's
+ * option names and defaults (-sample_index, -focus, -nodefraction, ...),
+ * the sources with -base/-diff_base, limits, output format and file.  Both
+ * `-flag` and `--flag`, `-flag value` and `-flag=value` are accepted
+ * (getopt_long_only), as Go's flag package does.
+ */
+#ifndef HD_REPORT_OPTS_H
+#define HD_REPORT_OPTS_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cmd_merge.h"
+#include "heapdoc/heapdoc.h"
+
+enum hd_cli_format { HD_CLI_FORMAT_TEXT = 0, HD_CLI_FORMAT_JSON };
+
+struct hd_cli_report {
+	struct hd_report_options ropt; /* pprof's options, defaults applied */
+	struct hd_cli_sources src;     /* PROFILE... and -base/-diff_base files */
+	struct hd_limits limits;       /* --max-input, --max-decompressed */
+	enum hd_cli_format format;     /* --format=text|json */
+	const char *output;            /* -o FILE; NULL = stdout */
+	/* storage owned by the struct (hd_cli_report_release) */
+	const char **sources_storage;
+	const char **bases_storage;
+	char **args;                   /* positional arguments after options */
+	int n_args;
+};
+
+/*
+ * Options a command adds to the shared ones: `options` ends with a zero
+ * entry and uses `val` codes >= HD_CLI_EXTRA_BASE; handle() gets each one
+ * and returns true, or prints an error and returns false.
+ */
+#define HD_CLI_EXTRA_BASE 0x1000
+struct hd_cli_extra {
+	const struct option *options;
+	bool (*handle)(void *ctx, int val, const char *arg);
+	void *ctx;
+};
+
+/*
+ * Parses argv (argv[0] is the command name).  Positional arguments land in
+ * r->args; unless `positional_regex` is set (peek: the first positional is
+ * a regexp and stays in args[0]), they are the profiles.  Returns -1 to go
+ * on, or the exit code to return now (--help printed: 0; an error printed:
+ * 2).  `usage` prints the command's help (with hd_cli_report_help()).
+ */
+int hd_cli_report_parse(int argc, char **argv, const struct hd_cli_extra *extra,
+			bool positional_regex, struct hd_cli_report *r, void (*usage)(FILE *));
+
+/* The help text of the shared options, for a command's usage(). */
+void hd_cli_report_help(FILE *f);
+
+/* Loads the sources (summed) and bases (subtracted) into one profile;
+ * prints the error and returns NULL on failure. */
+struct hd_profile *hd_cli_report_load(struct hd_cli_report *r);
+
+/*
+ * Builds the view of `p` under r->ropt.  Prints "heapdoc: <message>" and
+ * returns NULL on failure, with *exit_ret the code (2 for a bad option
+ * value or regexp, 1 otherwise).  Prints pprof's "matched no samples"
+ * warnings on stderr.
+ */
+struct hd_view *hd_cli_report_view(struct hd_cli_report *r, const struct hd_profile *p,
+				   int *exit_ret);
+
+/* Writes the report to -o FILE (atomically) or stdout; false after an
+ * error was printed. */
+bool hd_cli_report_write(const struct hd_cli_report *r, const char *text, size_t len);
+
+void hd_cli_report_release(struct hd_cli_report *r);
+
+#endif /* HD_REPORT_OPTS_H */

@@ -1,0 +1,503 @@
+/*
+ * aggregate.c - pprof's report graph on a view: flat and cum per node
+ * (internal/graph/graph.go newGraph: cum once per node per sample, flat to
+ * the leaf-most frame), the node selection (selectNodesForGraph, drop
+ * negative), trimming (internal/report/report.go newTrimmedGraph:
+ * -nodefraction against the sum of flat, -nodecount, -edgefraction),
+ * pprof's sort orders, the output unit (selectOutputUnit) and the edges
+ * that decide the " (inline)" labels and the -peek listings.  The hot loop
+ * touches each frame of each sample once, without hashing: node ids were
+ * assigned per location by nodes.c and a per-node generation counter
+ * replaces pprof's per-sample "seen" map.  Edges need a hash lookup per
+ * frame, so they are computed only for the nodes that need them.
+ * docs/internals/aggregate.md maps every step to pprof's source.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "agg/aggregate.h"
+#include "agg/hashtab.h"
+#include "agg/regex.h"
+#include "agg/units.h"
+
+static inline int64_t add_wrap(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+
+static inline uint64_t uabs(int64_t a)
+{
+	return a < 0 ? 0 - (uint64_t)a : (uint64_t)a;
+}
+
+/* Go's abs64 (wraps at INT64_MIN). */
+static inline int64_t abs_wrap(int64_t a)
+{
+	return (int64_t)uabs(a);
+}
+
+/* Go's int64(float64) on amd64: out of range gives INT64_MIN. */
+static inline int64_t f2i(double x)
+{
+	if (!(x >= -9223372036854775808.0 && x < 9223372036854775808.0))
+		return INT64_MIN;
+	return (int64_t)x;
+}
+
+static inline int64_t div_value(int64_t v, int64_t d)
+{
+	if (d == 0 || (v == INT64_MIN && d == -1))
+		return v;
+	return v / d;
+}
+
+/* ------------------------------------------------------------------------
+ * Node values
+ * ------------------------------------------------------------------------ */
+
+void hd_graph_release(struct hd_graph *g)
+{
+	if (!g)
+		return;
+	hd_free(g->flat);
+	hd_free(g->cum);
+	hd_free(g->flat_div);
+	hd_free(g->cum_div);
+	hd_free(g->order);
+	hd_free(g->in_graph);
+	memset(g, 0, sizeof(*g));
+}
+
+enum hd_status hd_graph_values(const struct hd_view *v, struct hd_graph *g, struct hd_error *err)
+{
+	memset(g, 0, sizeof(*g));
+	g->view = v;
+	size_t n = (size_t)v->n_nodes + 1;
+	g->flat = hd_calloc(n, sizeof(int64_t));
+	g->cum = hd_calloc(n, sizeof(int64_t));
+	g->flat_div = hd_calloc(n, sizeof(int64_t));
+	g->cum_div = hd_calloc(n, sizeof(int64_t));
+	g->in_graph = hd_calloc(n, 1);
+	uint32_t *seen = hd_calloc(n, sizeof(uint32_t));
+	if (!g->flat || !g->cum || !g->flat_div || !g->cum_div || !g->in_graph || !seen) {
+		hd_free(seen);
+		hd_graph_release(g);
+		return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
+	}
+	const uint32_t *first = v->loc_node_first, *count = v->loc_node_n, *nodes = v->loc_nodes;
+	uint32_t gen = 0;
+	for (uint64_t s = 0; s < v->n_samples; s++) {
+		const struct hd_vsample *vs = &v->samples[s];
+		int64_t w = vs->value, dw = vs->divisor;
+		if (w == 0 && dw == 0)
+			continue;
+		if (++gen == 0) {
+			/* 2^32 samples later: restart the marks. */
+			memset(seen, 0, n * sizeof(uint32_t));
+			gen = 1;
+		}
+		/* root (last location, outermost line) to leaf */
+		for (uint32_t i = vs->n_locs; i-- > 0;) {
+			uint32_t loc = vs->locs[i];
+			const uint32_t *ln = nodes + first[loc];
+			for (uint32_t j = count[loc]; j-- > 0;) {
+				uint32_t id = ln[j];
+				if (seen[id] != gen) {
+					seen[id] = gen;
+					g->cum[id] = add_wrap(g->cum[id], w);
+					g->cum_div[id] = add_wrap(g->cum_div[id], dw);
+				}
+			}
+		}
+		if (vs->n_locs) {
+			uint32_t leaf = nodes[first[vs->locs[0]]];
+			g->flat[leaf] = add_wrap(g->flat[leaf], w);
+			g->flat_div[leaf] = add_wrap(g->flat_div[leaf], dw);
+		}
+	}
+	hd_free(seen);
+	g->has_div = v->options.mean;
+	return HD_OK;
+}
+
+int64_t hd_graph_flat_value(const struct hd_graph *g, uint32_t id)
+{
+	return div_value(g->flat[id], g->flat_div[id]);
+}
+
+int64_t hd_graph_cum_value(const struct hd_graph *g, uint32_t id)
+{
+	return div_value(g->cum[id], g->cum_div[id]);
+}
+
+/* ------------------------------------------------------------------------
+ * Sorting (graph.go Nodes.Sort: FlatNameOrder, CumNameOrder)
+ * ------------------------------------------------------------------------ */
+
+static const struct hd_graph *sort_graph;
+static enum hd_sort_order sort_order;
+
+static int cmp_abs_desc(int64_t a, int64_t b)
+{
+	uint64_t x = uabs(a), y = uabs(b);
+	return x > y ? -1 : x < y;
+}
+
+static int cmp_nodes(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	const struct hd_graph *g = sort_graph;
+	const struct hd_node *na = &g->view->nodes[a], *nb = &g->view->nodes[b];
+	int c;
+	if (sort_order == HD_SORT_CUM) {
+		if ((c = cmp_abs_desc(g->cum[a], g->cum[b])))
+			return c;
+		if ((c = hd_node_cmp_name(na, nb)))
+			return c;
+		if ((c = cmp_abs_desc(g->flat[a], g->flat[b])))
+			return c;
+	} else {
+		if ((c = cmp_abs_desc(g->flat[a], g->flat[b])))
+			return c;
+		if ((c = hd_node_cmp_name(na, nb)))
+			return c;
+		if ((c = cmp_abs_desc(g->cum[a], g->cum[b])))
+			return c;
+	}
+	if ((c = hd_node_cmp_info(na, nb)))
+		return c;
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * qsort has no context argument in C11; the comparison reads the graph
+ * through a static, so sorting is serialised.  Sorting is short next to
+ * aggregation; the lock keeps distinct views usable from distinct threads.
+ */
+#include <pthread.h>
+static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void hd_graph_sort(const struct hd_graph *g, uint32_t *ids, uint32_t n, enum hd_sort_order order)
+{
+	pthread_mutex_lock(&sort_lock);
+	sort_graph = g;
+	sort_order = order;
+	qsort(ids, n, sizeof(*ids), cmp_nodes);
+	sort_graph = NULL;
+	pthread_mutex_unlock(&sort_lock);
+}
+
+/* ------------------------------------------------------------------------
+ * Edges
+ * ------------------------------------------------------------------------ */
+
+void hd_edges_release(struct hd_edges *e)
+{
+	if (!e)
+		return;
+	hd_free(e->items);
+	hd_u64map_release(&e->map);
+	memset(e, 0, sizeof(*e));
+}
+
+static bool grow_edges(struct hd_edges *e)
+{
+	size_t ncap = e->cap ? e->cap * 2 : 256;
+	/* edge ids are stored as uint32_t in the map */
+	if (ncap >= HD_NONE)
+		return false;
+	struct hd_edge_item *ni = hd_realloc(e->items, ncap * sizeof(*ni));
+	if (!ni)
+		return false;
+	e->items = ni;
+	e->cap = ncap;
+	return true;
+}
+
+/*
+ * graph.go newGraph's edge loop: walking a sample root to leaf, the edge
+ * parent -> node is added once per sample (seenEdge), never for a node
+ * calling itself, with inline = "node is not the outermost frame of its
+ * location"; an edge stays inline only if every addition was.  Frames of
+ * nodes outside `kept` (when not NULL) are skipped and make the next edge
+ * residual.  Only edges whose child has track[child] set are recorded.
+ */
+enum hd_status hd_edges_compute(const struct hd_view *v, const uint8_t *kept,
+				const uint8_t *track, struct hd_edges *e, struct hd_error *err)
+{
+	memset(e, 0, sizeof(*e));
+	if (!hd_u64map_init(&e->map, (size_t)v->n_nodes * 2))
+		return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
+	const uint32_t *first = v->loc_node_first, *count = v->loc_node_n, *nodes = v->loc_nodes;
+	uint32_t gen = 0;
+	for (uint64_t s = 0; s < v->n_samples; s++) {
+		const struct hd_vsample *vs = &v->samples[s];
+		int64_t w = vs->value, dw = vs->divisor;
+		if (w == 0 && dw == 0)
+			continue;
+		if (++gen == 0) {
+			for (size_t k = 0; k < e->n; k++)
+				e->items[k].seen = 0;
+			gen = 1;
+		}
+		uint32_t parent = HD_NONE;
+		bool residual = false;
+		for (uint32_t i = vs->n_locs; i-- > 0;) {
+			uint32_t loc = vs->locs[i];
+			const uint32_t *ln = nodes + first[loc];
+			uint32_t cnt = count[loc];
+			for (uint32_t j = cnt; j-- > 0;) {
+				uint32_t id = ln[j];
+				if (kept && !kept[id]) {
+					residual = true;
+					continue;
+				}
+				if (parent != HD_NONE && id != parent && track[id]) {
+					uint64_t key = ((uint64_t)parent << 32) | id;
+					bool inserted;
+					uint32_t *slot = hd_u64map_upsert(&e->map, key, (uint32_t)e->n,
+									  &inserted);
+					if (!slot) {
+						hd_edges_release(e);
+						return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
+					}
+					if (inserted) {
+						if (e->n == e->cap && !grow_edges(e)) {
+							hd_edges_release(e);
+							return hd_error_set(err, HD_ERR_NOMEM,
+									    "out of memory");
+						}
+						struct hd_edge_item *it = &e->items[e->n++];
+						memset(it, 0, sizeof(*it));
+						it->src = parent;
+						it->dst = id;
+						it->inlined = true;
+					}
+					struct hd_edge_item *it = &e->items[*slot];
+					if (it->seen != gen) {
+						it->seen = gen;
+						it->weight = add_wrap(it->weight, w);
+						it->weight_div = add_wrap(it->weight_div, dw);
+						it->residual = it->residual || residual;
+						if (j + 1 == cnt)
+							it->inlined = false;
+					}
+				}
+				parent = id;
+				residual = false;
+			}
+		}
+	}
+	return HD_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * The trimmed graph (report.go newTrimmedGraph)
+ * ------------------------------------------------------------------------ */
+
+static bool is_negative(const struct hd_graph *g, uint32_t id)
+{
+	return g->flat[id] < 0 || (g->flat[id] == 0 && g->cum[id] < 0);
+}
+
+enum hd_status hd_graph_trimmed(const struct hd_view *v, const struct hd_report_options *o,
+				bool trim, struct hd_graph *g, struct hd_error *err)
+{
+	enum hd_status st = hd_graph_values(v, g, err);
+	if (st != HD_OK)
+		return st;
+	double nodefraction = trim ? o->nodefraction : 0;
+	double edgefraction = trim ? o->edgefraction : 0;
+	int nodecount = trim ? o->nodecount : 0;
+	g->order = hd_malloc(((size_t)v->n_nodes + 1) * sizeof(uint32_t));
+	if (!g->order) {
+		hd_graph_release(g);
+		return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
+	}
+	/* selectNodesForGraph */
+	uint32_t n = 0;
+	int64_t total_flat = 0;
+	for (uint32_t id = 0; id < v->n_nodes; id++) {
+		if (g->cum[id] == 0 && g->flat[id] == 0)
+			continue;
+		if (o->drop_negative && is_negative(g, id))
+			continue;
+		g->order[n++] = id;
+		total_flat = add_wrap(total_flat, g->flat[id]);
+	}
+	int64_t node_cutoff = abs_wrap(f2i((double)total_flat * nodefraction));
+	g->edge_cutoff = abs_wrap(f2i((double)total_flat * edgefraction));
+	g->dropped_cutoff = abs_wrap(f2i((double)v->total * nodefraction));
+	g->masked = false;
+	if (node_cutoff > 0) {
+		uint32_t k = 0;
+		for (uint32_t i = 0; i < n; i++)
+			if (abs_wrap(g->cum[g->order[i]]) >= node_cutoff)
+				g->order[k++] = g->order[i];
+		if (k != n) {
+			g->dropped_nodes = n - k;
+			g->masked = true;
+			n = k;
+		}
+	}
+	g->orig_count = n;
+	hd_graph_sort(g, g->order, n, o->sort);
+	if (nodecount > 0 && (uint32_t)nodecount < n) {
+		n = (uint32_t)nodecount;
+		g->masked = true;
+	}
+	g->n_order = n;
+	for (uint32_t i = 0; i < n; i++)
+		g->in_graph[g->order[i]] = 1;
+	return HD_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * selectOutputUnit
+ * ------------------------------------------------------------------------ */
+
+/* Copies the unit name into out (NUL-terminated, cut to cap). */
+static void set_unit(char *out, size_t cap, struct hd_str s)
+{
+	size_t n = s.len < cap - 1 ? s.len : cap - 1;
+	if (n)
+		memcpy(out, s.ptr, n);
+	out[n] = '\0';
+}
+
+void hd_graph_output_unit(const struct hd_graph *g, const char *requested, char *out, size_t cap)
+{
+	const struct hd_view *v = g->view;
+	struct hd_str sample_unit = v->profile->sample_types[v->sample_index].unit;
+	if (!requested)
+		requested = "minimum";
+	if (strcmp(requested, "minimum") != 0 || g->n_order == 0) {
+		set_unit(out, cap, hd_str_c(requested));
+		return;
+	}
+	int64_t min_value = 0;
+	for (uint32_t i = 0; i < g->n_order; i++) {
+		uint32_t id = g->order[i];
+		int64_t m = abs_wrap(hd_graph_flat_value(g, id));
+		if (m == 0)
+			m = abs_wrap(hd_graph_cum_value(g, id));
+		if (m > 0 && (min_value == 0 || m < min_value))
+			min_value = m;
+	}
+	int64_t max_value = v->total;
+	if (min_value == 0)
+		min_value = max_value;
+	const char *min_unit, *max_unit, *unit;
+	hd_unit_scale(min_value, sample_unit, "minimum", &min_unit);
+	hd_unit_scale(max_value, sample_unit, "minimum", &max_unit);
+	unit = min_unit;
+	int64_t min100 = (int64_t)((uint64_t)min_value * 100u);
+	if (strcmp(min_unit, max_unit) != 0 && min100 < max_value)
+		hd_unit_scale(min100, sample_unit, "minimum", &unit);
+	if (*unit)
+		set_unit(out, cap, hd_str_c(unit));
+	else
+		set_unit(out, cap, sample_unit);
+}
+
+/* ------------------------------------------------------------------------
+ * -top
+ * ------------------------------------------------------------------------ */
+
+struct top_box {
+	struct hd_top top; /* first: hd_top_free() casts back */
+	char unit[64];
+};
+
+void hd_top_free(struct hd_top *top)
+{
+	if (!top)
+		return;
+	hd_free(top->rows);
+	hd_free(top);
+}
+
+static const struct hd_report_options *options_or_view(const struct hd_view *v,
+							const struct hd_report_options *o)
+{
+	return o ? o : &v->options;
+}
+
+enum hd_status hd_view_top(const struct hd_view *v, const struct hd_report_options *o,
+			   struct hd_top **top_ret, struct hd_error *err)
+{
+	if (!v || !top_ret)
+		return hd_error_set(err, HD_ERR_USAGE, "no view");
+	o = options_or_view(v, o);
+	struct hd_graph g;
+	enum hd_status st = hd_graph_trimmed(v, o, o->trim, &g, err);
+	if (st != HD_OK)
+		return st;
+	struct top_box *box = hd_calloc(1, sizeof(*box));
+	uint8_t *track = hd_calloc((size_t)v->n_nodes + 1, 1);
+	struct hd_top_row *rows = hd_calloc((size_t)g.n_order + 1, sizeof(*rows));
+	if (!box || !track || !rows) {
+		hd_free(box);
+		hd_free(track);
+		hd_free(rows);
+		hd_graph_release(&g);
+		return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
+	}
+	/* Inline labels need the in-edges of nodes that are inlined somewhere;
+	 * nodes always called normally can only get non-inline edges. */
+	bool any = false;
+	for (uint32_t i = 0; i < g.n_order; i++) {
+		uint32_t id = g.order[i];
+		track[id] = (v->node_flags[id] & HD_NODE_INNER) != 0;
+		any = any || track[id];
+	}
+	struct hd_edges edges;
+	memset(&edges, 0, sizeof(edges));
+	if (any) {
+		st = hd_edges_compute(v, g.masked ? g.in_graph : NULL, track, &edges, err);
+		if (st != HD_OK) {
+			hd_free(box);
+			hd_free(track);
+			hd_free(rows);
+			hd_graph_release(&g);
+			return st;
+		}
+	}
+	/* track now records the labels: bit 1 inline edge, bit 2 normal edge */
+	memset(track, 0, (size_t)v->n_nodes + 1);
+	for (size_t k = 0; k < edges.n; k++) {
+		const struct hd_edge_item *it = &edges.items[k];
+		/* TrimLowFrequencyEdges; the source may be a node the graph
+		 * does not list (a negative one under -drop_negative), as in
+		 * pprof, whose edge maps keep it. */
+		if (abs_wrap(it->weight) < g.edge_cutoff)
+			continue;
+		track[it->dst] |= it->inlined ? 1 : 2;
+	}
+	int64_t shown = 0;
+	for (uint32_t i = 0; i < g.n_order; i++) {
+		uint32_t id = g.order[i];
+		rows[i].node = id;
+		rows[i].flat = hd_graph_flat_value(&g, id);
+		rows[i].cum = hd_graph_cum_value(&g, id);
+		rows[i].inlined = track[id] == 1;
+		rows[i].partial_inline = track[id] == 3;
+		shown = add_wrap(shown, rows[i].flat);
+	}
+	struct hd_top *t = &box->top;
+	t->rows = rows;
+	t->n_rows = g.n_order;
+	t->total = v->total;
+	t->shown = shown;
+	t->dropped_nodes = g.dropped_nodes;
+	t->dropped_cutoff = g.dropped_cutoff;
+	t->orig_count = g.orig_count;
+	hd_graph_output_unit(&g, o->unit, box->unit, sizeof(box->unit));
+	t->unit = box->unit;
+	hd_edges_release(&edges);
+	hd_free(track);
+	hd_graph_release(&g);
+	*top_ret = t;
+	return HD_OK;
+}
