@@ -16,7 +16,8 @@
 # must already be in the module cache (go1.26.8 may be the local go).
 # Takes about 6 minutes (the go1.22 probes alone ~3.5 min).
 #
-# Usage: testdata/gen/regen.sh [all|scenarios|basic|probes|truth]   (default all)
+# Usage: testdata/gen/regen.sh [all|scenarios [NAME...]|basic|probes|truth]   (default all)
+#   scenarios NAME...  re-runs only the named scenarios (keeps the other series)
 set -euo pipefail
 
 gen=$(cd "$(dirname "$0")" && pwd)
@@ -28,7 +29,7 @@ trap 'rm -rf "$bin"' EXIT
 
 export GOPROXY=off GOFLAGS=-buildvcs=false
 TOOLCHAINS="go1.22.12 go1.24.0 go1.26.8"
-MAP_SCENARIOS="cache_map lru_unbounded per_request_maps lookup_table map_fill_empty string_keys"
+MAP_SCENARIOS="cache_map lru_unbounded per_request_maps lookup_table map_fill_empty string_keys metric_cardinality"
 SNAPSHOTS=6
 
 local_go=$(GOTOOLCHAIN=local go env GOVERSION)
@@ -47,20 +48,28 @@ vet() {
 	done
 }
 
+# scenarios [NAME...]: all scenarios (default; the version directories are
+# wiped first) or only the named ones (other series are kept).
 scenarios() {
-	local t v s list
-	build "$local_go" check "$bin/check"
+	local t v s list only=$*
 	for t in go1.22.12 go1.26.8 go1.24.0; do
 		v=$(short "$t")
 		build "$t" scenarios "$bin/scen-$t"
 		list=$("$bin/scen-$t" -list)
 		[ "$v" = go1.24 ] && list=$MAP_SCENARIOS
-		rm -rf "${profiles:?}/$v"
+		[ -z "$only" ] && rm -rf "${profiles:?}/$v"
 		for s in $list; do
+			case " ${only:-$s} " in *" $s "*) ;; *) continue ;; esac
 			echo "regen: $t $s" >&2
+			rm -rf "${profiles:?}/$v/$s"
 			"$bin/scen-$t" -scenario "$s" -out "$profiles/$v/$s" -snapshots "$SNAPSHOTS"
 		done
 	done
+	sampling
+}
+
+sampling() {
+	build "$local_go" check "$bin/check"
 	(cd "$profiles" && "$bin/check" -last go1.2[246]/*/ > sampling.txt) ||
 		echo "regen: WARNING: some truth site was never sampled (see $profiles/sampling.txt)" >&2
 }
@@ -106,10 +115,10 @@ what=${1:-all}
 vet
 case $what in
 all) scenarios; truth; basic; probes ;;
-scenarios) scenarios; truth ;;
+scenarios) shift; scenarios "$@"; truth ;;
 truth) truth ;;
 basic) basic ;;
 probes) probes ;;
-*) echo "usage: $0 [all|scenarios|basic|probes|truth]" >&2; exit 2 ;;
+*) echo "usage: $0 [all|scenarios [NAME...]|basic|probes|truth]" >&2; exit 2 ;;
 esac
 du -sh "$profiles" "$gomodel" >&2 || true
