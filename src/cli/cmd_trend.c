@@ -154,7 +154,8 @@ static bool scan_dir(const char *dir, struct snap_list *l)
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_names);
 	size_t first = l->n;
 	char path[4096];
 	for (size_t i = 0; i < n; i++) {
