@@ -98,6 +98,8 @@ char *hd_buf_detach(struct hd_buf *b, size_t *len_ret)
 	if (!b->data && !b->failed)
 		hd_buf_reserve(b, 0);
 	char *d = b->data;
+	if (d)
+		d[b->len] = '\0'; /* reserve() alone leaves an empty buffer unterminated */
 	if (len_ret)
 		*len_ret = b->len;
 	b->data = NULL;
