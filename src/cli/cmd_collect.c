@@ -483,8 +483,8 @@ static void progress(const struct collect_opts *o, bool tty, size_t k, long long
 	if (o->count > 0)
 		snprintf(total, sizeof(total), " of %ld", o->count);
 	if (next_s >= 0)
-		fprintf(stderr, "\r\033[Kheapdoc: collect: snapshot %zu%s, %s, next in %.0fs", k,
-			total, hb, next_s);
+		fprintf(stderr, "\r\033[Kheapdoc: collect: snapshot %zu%s, %s, next in %.*fs", k,
+			total, hb, next_s < 10 ? 1 : 0, next_s);
 	else
 		fprintf(stderr, "\r\033[Kheapdoc: collect: snapshot %zu%s, %s", k, total, hb);
 	fflush(stderr);

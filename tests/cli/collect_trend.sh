@@ -48,4 +48,16 @@ rc=$?
 grep -q 'growing site.*main\.leak' "$TMP/gate.err" || fail "gate message: $(cat "$TMP/gate.err")"
 "$HEAPDOC" trend --fail-on=growing --min-growth=100GiB/h "$dir" >/dev/null ||
 	fail "--min-growth=100GiB/h should pass the gate"
+# On a terminal (script(1) gives one), a progress line; then it is cleared.
+if command -v script >/dev/null 2>&1; then
+	script -qec "'$HEAPDOC' collect '$URL' --every 200ms --count 2 -o '$TMP/tty'" /dev/null >"$TMP/tty.out" 2>&1 ||
+		fail "collect on a terminal failed: $(cat "$TMP/tty.out")"
+	grep -q 'heapdoc: collect: snapshot 1 of 2, .* next in 0\.[0-9]s' "$TMP/tty.out" ||
+		fail "no progress line on a terminal: $(od -c "$TMP/tty.out" | head)"
+	grep -q 'heapdoc: collect: 2 snapshots in ' "$TMP/tty.out" || fail "no final line on a terminal"
+	"$HEAPDOC" collect "$URL" --every 200ms --count 3 -q -o "$TMP/tty" 2>"$TMP/q.err" || fail "collect -q failed"
+	[ ! -s "$TMP/q.err" ] || fail "-q printed: $(cat "$TMP/q.err")"
+else
+	echo "note: script(1) absent, progress line not tested"
+fi
 echo "PASS: collect + trend on a live leaking server"
