@@ -31,6 +31,13 @@ err_has '<!DOCTYPE html> <html><head><title>404 Not Found'
 [ "$(wc -l <"$TMP/err")" = 1 ] || fail "more than one line: $(cat "$TMP/err")"
 empty_dir "$TMP/html"
 
+# An HTML page with status 200 (a login page, a proxy): not a profile.
+start_server html200 -mode html200
+expect 4 "$HEAPDOC" collect "$URL" --count 2 --every 100ms -o "$TMP/html200"
+err_has "cannot use '$URL/debug/pprof/heap': HTTP 200, text/html; charset=utf-8, 91 bytes of \"<!DOCTYPE html> <html><head><title>Login</title>"
+err_has "looks like an HTML page, not a profile"
+empty_dir "$TMP/html200"
+
 # Truncated gzip with status 200: decoded before it is kept, so not kept.
 start_server trunc -mode truncgzip
 expect 4 "$HEAPDOC" collect "$URL" --count 2 --every 100ms -o "$TMP/trunc"

@@ -2,7 +2,7 @@
 // net/http/pprof that leaks memory at a known rate, for `heapdoc collect` and
 // `heapdoc trend` tests and for `make demo-live`.  With -mode it instead plays
 // a broken endpoint (slow, HTML 404, truncated gzip, endless body, redirect to
-// another scheme, dying after N profiles) for collect's fault tests.
+// another scheme, an HTML page with status 200, dying after N profiles) for collect's fault tests.
 //
 // It binds to 127.0.0.1 only, writes its base URL to -portfile once
 // listening, and exits by itself after -deadline.  Standard library only.
@@ -91,7 +91,7 @@ func main() {
 	portfile := flag.String("portfile", "", "write the base URL here once listening")
 	rate := flag.Int64("rate", 2<<20, "bytes leaked per second")
 	deadline := flag.Duration("deadline", 60*time.Second, "exit after this long")
-	mode := flag.String("mode", "normal", "normal|slow|html404|truncgzip|endless|redirect|exitafter")
+	mode := flag.String("mode", "normal", "normal|slow|html404|html200|truncgzip|endless|redirect|exitafter")
 	exitAfter := flag.Int("exit-after", 3, "mode exitafter: exit after serving this many heap profiles")
 	memRate := flag.Int("memprofilerate", 512*1024, "runtime.MemProfileRate")
 	gcEvery := flag.Duration("gc-every", 0, "run runtime.GC at this interval (0 = never)")
@@ -134,6 +134,10 @@ func main() {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.WriteHeader(http.StatusNotFound)
 			fmt.Fprint(w, "<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head>\n<body><h1>Not Found</h1><p>no such page</p></body></html>\n")
+			return
+		case "html200":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, "<!DOCTYPE html>\n<html><head><title>Login</title></head>\n<body>please sign in</body></html>\n")
 			return
 		case "truncgzip":
 			var buf bytes.Buffer
