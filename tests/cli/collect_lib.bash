@@ -20,6 +20,8 @@ fail() {
 
 need_go() {
 	command -v go >/dev/null 2>&1 || skip "go is not installed: live collect tests need it"
+	# A build cache even where HOME is unset (CI containers).
+	[ -n "$(go env GOCACHE 2>/dev/null)" ] || export GOCACHE=$HD_BUILD/go-cache
 	local src=$HD_SRCDIR/testdata/gen/leakserver
 	LEAKSERVER=$HD_BUILD/leakserver
 	TRENDCHECK=$HD_BUILD/trendcheck
