@@ -123,6 +123,15 @@ err_has "no output directory"
 expect 2 "$HEAPDOC" collect "$URL" -o "$TMP/x" --every 5parsecs
 err_has "invalid --every"
 expect 2 "$HEAPDOC" collect "$URL" -o "$TMP/x" --max-size lots
+expect 2 "$HEAPDOC" collect "$URL" -o "$TMP/x" --count -1
+err_has "invalid --count '-1'"
+expect 2 "$HEAPDOC" collect "$URL" -o "$TMP/x" --retries many
+err_has "invalid --retries"
+expect 2 "$HEAPDOC" collect "$URL" "$URL" -o "$TMP/x"
+err_has "more than one URL"
+# DIR cannot be created: exit 1.
+expect 1 "$HEAPDOC" collect "$URL" --count 1 -o "$TMP/no/such/parent"
+err_has "cannot create directory '$TMP/no/such/parent': No such file or directory"
 # A directory of other files is not taken over.
 mkdir -p "$TMP/foreign" && echo hi >"$TMP/foreign/notes.txt"
 expect 1 "$HEAPDOC" collect "$URL" --count 1 -o "$TMP/foreign"
