@@ -23,12 +23,20 @@ const header = `# heapdoc gomodel: facts observed by running testdata/gen/probes
 #
 # All allocation sizes are the sizes the allocator really used (size-class or
 # page rounded, including a malloc header where there is one), observed with
-# runtime.MemProfileRate = 1 (set first thing in main) and one of two methods:
-#   memstats:   runtime.ReadMemStats before/after one operation; bytes = TotalAlloc
-#               delta, objs = Mallocs delta (exact: ReadMemStats flushes the mcaches)
+# runtime.MemProfileRate = 1 and automatic GC off (debug.SetGCPercent(-1)), both set
+# first thing in main, by:
 #   memprofile: runtime.GC() then runtime.MemProfile; difference of AllocObjects per
-#               (stack, size) record, restricted to records whose stack contains the
-#               probe function; gives the individual object sizes of one operation
+#               (stack, size) record, restricted to records whose first frame outside
+#               runtime.* / internal/* is the probe function (bytes.* / strings.* for
+#               bufgrow) and that have no GC-assist/scheduler frames (a GC assist can
+#               allocate e.g. a 112-byte sudog on the user's stack); gives the
+#               individual object sizes of one operation
+#   memstats:   runtime.ReadMemStats (TotalAlloc, Mallocs) after every operation, used
+#               only to detect which map inserts allocated (then measured by memprofile)
+#   append:     cap() of the slice that append returned
+# Pointer-free objects smaller than 16 bytes come from the tiny allocator: one is
+# recorded (as a 16-byte block) only when it starts a new block, so e.g. the first
+# growth of a []byte or []int64 shows 16 bytes.
 # Lines (fields are space separated; "key=value" fields; lists after ": "):
 #   goversion <runtime.Version()>          goarch <GOARCH>
 #   sizeof <type>=<unsafe.Sizeof> ...      sizes of types reachable from user code
