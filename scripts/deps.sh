@@ -4,10 +4,10 @@
 # present).  Needs root (or sudo) only when something is missing.
 set -eu
 pkgs="gcc make cmake ninja-build pkg-config libdeflate-dev libdeflate-tools
-libpcre2-dev libcurl4-openssl-dev libcmocka-dev jq"
+libpcre2-dev libcurl4-openssl-dev libcmocka-dev jq libxml2-utils"
 case "${1:-}" in
 --fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
---all) pkgs="$pkgs clang libclang-rt-14-dev valgrind time curl" ;;
+--all) pkgs="$pkgs clang libclang-rt-14-dev valgrind time curl chromium" ;;
 esac
 missing=""
 for p in $pkgs; do
