@@ -1117,6 +1117,21 @@ struct hd_trend_row {
 	 */
 	bool has_projection;
 	double minutes_to_limit;
+	/*
+	 * Site rows: what hd_diagnose() says of the same site (same leaf frame,
+	 * and owner for standard-library leaves) - container kind, map
+	 * implementation, the estimate's one-line summary ("" when none), its
+	 * evidence and advice sentences.  HD_KIND_UNKNOWN / NULL / 0 when
+	 * diagnose has no finding for it or could not run (profiles without
+	 * the Go heap sample types).
+	 */
+	enum hd_kind kind;
+	enum hd_map_impl map_impl;
+	const char *summary;
+	const char **evidence;
+	size_t n_evidence;
+	const char **advice;
+	size_t n_advice;
 };
 
 struct hd_trend_report {

@@ -24,12 +24,13 @@ no_partial "$dir"
 "$HEAPDOC" trend --format=json "$dir" >"$TMP/trend.json" || fail "trend --format=json failed"
 per_min=$((rate * 60))
 "$TRENDCHECK" -growing main.leak -min-rate $((per_min / 4)) -max-rate $((per_min * 4)) \
-	-snapshots 8 -memstats "$TMP/trend.json" || fail "trend JSON check failed"
+	-snapshots 8 -memstats -kind slice "$TMP/trend.json" || fail "trend JSON check failed"
 
 # Text: the leak ranks first, MemStats are explained.
 "$HEAPDOC" trend "$dir" >"$TMP/trend.txt" || fail "trend failed"
 grep -q '^  1\. growing    main\.leak ' "$TMP/trend.txt" || fail "text: $(head -20 "$TMP/trend.txt")"
 grep -q 'where Sys goes, largest first' "$TMP/trend.txt" || fail "no MemStats breakdown"
+grep -q '^      kind slice: ' "$TMP/trend.txt" || fail "no container kind from diagnose"
 grep -q 'obtained from the OS (Sys)' "$TMP/trend.txt" || fail "no MemStats summary"
 
 # A limit gives a projection.

@@ -543,7 +543,9 @@ static void test_analyze_sites_and_owners(void **state)
 				    "\"r2\": 1.0000"));
 	assert_non_null(strstr(out, "\"growth_start\": {\"index\": 1, \"time_nanos\": "
 				    "1700000060000000000}"));
-	assert_non_null(strstr(out, "\"minutes_to_limit\": 2.00}"));
+	/* Site findings carry diagnose's view; owner findings do not. */
+	assert_non_null(strstr(out, "\"minutes_to_limit\": 2.00, \"kind\": \""));
+	assert_null(strstr(strstr(out, "{\"scope\": \"owner\""), "\"kind\""));
 	assert_non_null(strstr(out, "main.\\u001b[31mevil"));
 	assert_non_null(strstr(out, "{\"scope\": \"owner\", \"site\": {\"function\": \"main.handler\""));
 	assert_non_null(strstr(out, "\"memstats\": null}\n"));

@@ -707,6 +707,63 @@ static enum hd_status finish_rows(struct hd_trend_report *rep, struct table *t,
 	return HD_OK;
 }
 
+/* Arena copies of n strings. */
+static const char **copy_strings(struct hd_arena *a, const char *const *src, size_t n)
+{
+	const char **dst = hd_arena_calloc(a, n ? n : 1, sizeof(*dst));
+	for (size_t i = 0; dst && i < n; i++)
+		dst[i] = hd_arena_strdup(a, hd_str_c(src[i] ? src[i] : "")).ptr;
+	return dst;
+}
+
+/*
+ * Attaches diagnose's view of each site (kind, evidence, advice): the same
+ * grouping, so a site row matches the finding with the same leaf frame and,
+ * for a standard-library leaf, the same owner.  Only an allocation failure
+ * is an error; a diagnosis that cannot run leaves the rows unclassified.
+ */
+static enum hd_status attach_diagnosis(struct hd_trend_report *rep,
+				       const struct hd_profile *const *profiles,
+				       struct hd_error *err)
+{
+	struct hd_diagnosis *d = NULL;
+	struct hd_error derr = {0};
+	enum hd_status st =
+		hd_diagnose(profiles, rep->n_snapshots, rep->names, NULL, &d, &derr);
+	if (st == HD_ERR_NOMEM)
+		return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
+	if (st != HD_OK)
+		return HD_OK;
+	for (size_t i = 0; i < rep->n_sites; i++) {
+		struct hd_trend_row *row = &rep->sites[i];
+		bool std = hd_is_std_function(row->site.function, strlen(row->site.function));
+		for (size_t k = 0; k < d->n_findings; k++) {
+			const struct hd_finding *f = &d->findings[k];
+			if (f->site.line != row->site.line || strcmp(f->site.function, row->site.function) ||
+			    strcmp(f->site.file, row->site.file))
+				continue;
+			if (std && (f->owner.line != row->owner.line ||
+				    strcmp(f->owner.function, row->owner.function) ||
+				    strcmp(f->owner.file, row->owner.file)))
+				continue;
+			row->kind = f->kind;
+			row->map_impl = f->map_impl;
+			row->summary = hd_arena_strdup(rep->arena,
+						       hd_str_c(f->estimate.summary ? f->estimate.summary : ""))
+					       .ptr;
+			row->evidence = copy_strings(rep->arena, f->evidence, f->n_evidence);
+			row->n_evidence = f->n_evidence;
+			row->advice = copy_strings(rep->arena, f->advice, f->n_advice);
+			row->n_advice = f->n_advice;
+			break;
+		}
+	}
+	hd_diagnosis_free(d);
+	if (hd_arena_failed(rep->arena))
+		return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
+	return HD_OK;
+}
+
 void hd_trend_report_free(struct hd_trend_report *report)
 {
 	if (report)
@@ -825,6 +882,8 @@ enum hd_status hd_trend_analyze(const struct hd_trend_snapshot *snaps, size_t n,
 	if (st == HD_OK)
 		st = finish_rows(rep, &sc.owners, points, options, snaps[n - 1].profile, false,
 				 &rep->owners, &rep->n_owners, err);
+	if (st == HD_OK)
+		st = attach_diagnosis(rep, profiles, err);
 out:
 	table_release(&sc.sites);
 	table_release(&sc.owners);

@@ -99,6 +99,28 @@ static void put_row(struct hd_buf *b, const struct hd_trend_report *r, const str
 		put_num(b, row->minutes_to_limit, 2);
 	else
 		hd_buf_append(b, "null", 4);
+	if (site) {
+		/* diagnose's view of the same site */
+		hd_buf_printf(b, ", \"kind\": \"%s\", \"map_impl\": ", hd_kind_str(row->kind));
+		if (row->map_impl == HD_MAP_IMPL_NONE)
+			hd_buf_append(b, "null", 4);
+		else
+			hd_buf_printf(b, "\"%s\"", hd_map_impl_str(row->map_impl));
+		hd_buf_printf(b, ", \"summary\": ");
+		put_str(b, row->summary ? row->summary : "");
+		const char *const *lists[2] = {row->evidence, row->advice};
+		size_t counts[2] = {row->n_evidence, row->n_advice};
+		static const char *const keys[2] = {"evidence", "advice"};
+		for (int k = 0; k < 2; k++) {
+			hd_buf_printf(b, ", \"%s\": [", keys[k]);
+			for (size_t i = 0; i < counts[k]; i++) {
+				if (i)
+					hd_buf_append(b, ", ", 2);
+				put_str(b, lists[k][i]);
+			}
+			hd_buf_putc(b, ']');
+		}
+	}
 	hd_buf_putc(b, '}');
 }
 

@@ -197,6 +197,21 @@ static void put_row(struct hd_buf *b, const struct hd_trend_report *r, const str
 			hd_buf_printf(b, " (%s)", tm);
 	}
 	hd_buf_putc(b, '\n');
+	if (site && (row->kind != HD_KIND_UNKNOWN || (row->summary && row->summary[0]))) {
+		hd_buf_printf(b, "      kind %s", hd_kind_str(row->kind));
+		if (row->map_impl != HD_MAP_IMPL_NONE)
+			hd_buf_printf(b, " (%s)", hd_map_impl_str(row->map_impl));
+		if (row->summary && row->summary[0]) {
+			hd_buf_printf(b, ": ");
+			hd_trend_put_terminal(b, row->summary);
+		}
+		hd_buf_putc(b, '\n');
+		if (growing && row->n_advice) {
+			hd_buf_printf(b, "      advice: ");
+			hd_trend_put_terminal(b, row->advice[0]);
+			hd_buf_putc(b, '\n');
+		}
+	}
 	if (site && strcmp(row->owner.function, row->site.function) != 0) {
 		hd_buf_printf(b, "      owner ");
 		put_frame(b, &row->owner);

@@ -30,6 +30,8 @@ type finding struct {
 	Slope       float64  `json:"slope_bytes_per_min"`
 	GrowthSlope float64  `json:"growth_slope_bytes_per_min"`
 	R2          *float64 `json:"r2"`
+	Kind        *string  `json:"kind"`
+	Advice      []string `json:"advice"`
 	GrowthStart *struct {
 		Index     int   `json:"index"`
 		TimeNanos int64 `json:"time_nanos"`
@@ -73,6 +75,7 @@ func main() {
 	snapshots := flag.Int("snapshots", 0, "number of profiles expected (0 = any)")
 	observations := flag.Int("observations", 0, "n_observations expected (0 = any)")
 	memstats := flag.Bool("memstats", false, "memstats must be present and add up to Sys")
+	kind := flag.String("kind", "", "the growing site's container kind, as diagnose says")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fail("usage: trendcheck [flags] REPORT.json")
@@ -112,7 +115,13 @@ func main() {
 				fail("%s: no r2", f.Site.Function)
 			}
 			if f.Scope != "site" {
+				if f.Kind != nil {
+					fail("owner finding %s has a kind", f.Site.Function)
+				}
 				continue
+			}
+			if f.Kind == nil {
+				fail("site finding %s has no kind", f.Site.Function)
 			}
 			if f.Site.Function == *growing {
 				found = true
@@ -121,6 +130,12 @@ func main() {
 				}
 				if f.GrowthSlope < *minRate || (*maxRate > 0 && f.GrowthSlope > *maxRate) {
 					fail("%s grows at %.0f B/min, want %.0f..%.0f", *growing, f.GrowthSlope, *minRate, *maxRate)
+				}
+				if *kind != "" && *f.Kind != *kind {
+					fail("%s is a %s, want %s", *growing, *f.Kind, *kind)
+				}
+				if *kind != "" && len(f.Advice) == 0 {
+					fail("%s: no advice", *growing)
 				}
 				if f.GrowthStart == nil {
 					fail("%s: growing without growth_start", *growing)
