@@ -136,9 +136,19 @@ static void explain_map(struct hd_finding *f, const struct hd_diag_site_facts *x
 			double live = ti >= 0 ? x->sizes[ti].inuse_objects : 0;
 			double alloc = ti >= 0 ? x->sizes[ti].alloc_objects : 0;
 			uint64_t tables = (uint64_t)llround(fmax(live, 1));
+			/*
+			 * The live table count is a sampled estimate: widen it by two
+			 * standard deviations of a Poisson count of the raw samples.
+			 */
+			double raw = x->period > 1 ?
+					     live * (1 - exp(-(double)c->swiss_table_bytes / (double)x->period)) :
+					     live;
+			double rel = raw >= 1 ? 2 / sqrt(raw) : 1;
+			if (rel > 0.9)
+				rel = 0.9;
 			e->containers = 0;
-			e->count_min = tables * 448;
-			e->count_max = tables * 896;
+			e->count_min = (uint64_t)(fmax(1, (double)tables * (1 - rel)) * 448);
+			e->count_max = (uint64_t)((double)tables * (1 + rel) * 896);
 			e->growth_steps = 7;
 			e->prealloc_n = e->count_max;
 			e->savings_bytes = (int64_t)((alloc - live) * (double)c->swiss_table_bytes);
@@ -155,9 +165,9 @@ static void explain_map(struct hd_finding *f, const struct hd_diag_site_facts *x
 			char n1[32], n2[32];
 			if (live > 0)
 				hd_strlist_add(ev, a,
-					       "~%llu live tables hold %s-%s entries (a table splits "
-					       "at 896 and each half starts at 448)",
-					       (unsigned long long)tables,
+					       "~%llu live tables (+-%.0f%%: ~%.0f sampled) hold %s-%s "
+					       "entries (a table splits at 896 and each half starts at 448)",
+					       (unsigned long long)tables, 100 * rel, raw,
 					       count_str(n1, sizeof(n1), (double)e->count_min),
 					       count_str(n2, sizeof(n2), (double)e->count_max));
 			if (chain[0] && x->cls->n_linked > 1)

@@ -362,7 +362,8 @@ static void search(const struct hd_cls_size *sizes, size_t n, int minor, struct 
 			consider(slice, &h, &sc);
 		}
 		if (!hd_go_swiss_default(minor)) {
-			for (uint64_t j = 0; j <= 256; j++) {
+			/* key+value of at least one byte: BS >= 24 */
+			for (uint64_t j = 1; j <= 256; j++) {
 				struct hyp h = {HYP_CLASSIC, minor, noscan, 16 + 8 * j};
 				score_hyp(&h, sizes, n, &sc);
 				consider(classic, &h, &sc);
@@ -477,7 +478,8 @@ void hd_classify_site(const struct hd_cls_size *sizes, size_t n, int go_minor,
 	enum hd_map_impl impl = HD_MAP_IMPL_NONE;
 	/* a split (equal 1024-slot tables) is what only Swiss maps do: it wins ties */
 	bool swiss_first = swiss.set && swiss.sc.split &&
-			   (!classic.set || swiss.sc.raw_linked_bytes >= classic.sc.raw_linked_bytes);
+			   (!classic.set ||
+			    swiss.sc.raw_linked_bytes >= 0.9 * classic.sc.raw_linked_bytes);
 	if (classic.set && !swiss_first && (!swiss.set || better(&classic.sc, &swiss.sc))) {
 		map = &classic;
 		impl = HD_MAP_IMPL_CLASSIC;
