@@ -82,7 +82,7 @@ enum hd_status hd_regex_compile(const char *pattern, size_t len, const char *wha
 		pcre2_get_error_message(code, (PCRE2_UCHAR *)msg, sizeof(msg));
 		quote(q, sizeof(q), pattern, len);
 		hd_regex_free(re);
-		if (code == PCRE2_ERROR_NOMEMORY)
+		if (code == PCRE2_ERROR_NOMEMORY || code == PCRE2_ERROR_HEAP_FAILED)
 			return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
 		return hd_error_set(err, HD_ERR_REGEX, "invalid %s regexp '%s': %s at offset %zu",
 				    what, q, msg, (size_t)offset);
