@@ -1,8 +1,9 @@
 /*
  * test_allocfail.c - the fail-the-Nth-allocation sweep over the whole
  * pipeline through the public API: decoding (gzip and raw profile.proto,
- * legacy text), merging, diagnosis, and every renderer (folded, flame SVG,
- * proto writer, diagnosis text/JSON/markdown).  For N = 0, 1, 2, ... the
+ * legacy text), aggregation (pprof's views, top, traces, peek), merging,
+ * diagnosis, and every renderer (report text/JSON, folded, flame SVG, proto
+ * writer, diagnosis text/JSON/markdown).  For N = 0, 1, 2, ... the
  * (N+1)th allocation of libheapdoc fails (hd_alloc_fail_after(), common.h)
  * until one run succeeds; every failing run must return HD_ERR_NOMEM with
  * the error filled in, write no result, and leave as many live heap blocks
@@ -167,6 +168,64 @@ static enum hd_status step_parse(void *ctx, struct hd_error *err)
 	if (st != HD_OK)
 		assert_null(p);
 	hd_profile_free(p);
+	return st;
+}
+
+/* View + top + peek + their text and JSON renderings, at one granularity. */
+struct report_ctx {
+	const struct hd_profile *profile;
+	enum hd_granularity granularity;
+};
+
+/* The report renderers share one signature once bound to their inputs. */
+enum report_kind { TOP_TEXT, TOP_JSON, TRACES_TEXT, TRACES_JSON, PEEK_TEXT, PEEK_JSON };
+
+static enum hd_status render(enum report_kind kind, const struct hd_view *v,
+			     const struct hd_top *top, const struct hd_peek *peek,
+			     struct hd_error *err)
+{
+	char *out = NULL;
+	size_t len = 0;
+	enum hd_status st = HD_ERR_INTERNAL;
+	switch (kind) {
+	case TOP_TEXT: st = hd_render_top_text(v, top, &out, &len, err); break;
+	case TOP_JSON: st = hd_render_top_json(v, top, &out, &len, err); break;
+	case TRACES_TEXT: st = hd_render_traces_text(v, &out, &len, err); break;
+	case TRACES_JSON: st = hd_render_traces_json(v, &out, &len, err); break;
+	case PEEK_TEXT: st = hd_render_peek_text(v, peek, &out, &len, err); break;
+	case PEEK_JSON: st = hd_render_peek_json(v, peek, &out, &len, err); break;
+	}
+	if (st != HD_OK)
+		assert_null(out);
+	else
+		assert_true(out != NULL && out[len] == '\0');
+	hd_report_text_free(out);
+	return st;
+}
+
+static enum hd_status step_report(void *ctx, struct hd_error *err)
+{
+	struct report_ctx *rc = ctx;
+	struct hd_report_options ro;
+	hd_report_options_default(&ro);
+	ro.granularity = rc->granularity;
+	ro.focus = "main|runtime|\\.";
+	struct hd_view *v = NULL;
+	enum hd_status st = hd_view_new(rc->profile, &ro, &v, err);
+	if (st != HD_OK) {
+		assert_null(v);
+		return st;
+	}
+	struct hd_top *top = NULL;
+	struct hd_peek *peek = NULL;
+	st = hd_view_top(v, NULL, &top, err);
+	if (st == HD_OK)
+		st = hd_view_peek(v, NULL, "main", &peek, err);
+	for (int k = TOP_TEXT; st == HD_OK && k <= PEEK_JSON; k++)
+		st = render((enum report_kind)k, v, top, peek, err);
+	hd_peek_free(peek);
+	hd_top_free(top);
+	hd_view_free(v);
 	return st;
 }
 
@@ -383,6 +442,23 @@ static void test_render(void **state)
 	}
 }
 
+static void test_report(void **state)
+{
+	(void)state;
+	static const enum hd_granularity grans[] = {HD_GRANULARITY_FUNCTIONS,
+						    HD_GRANULARITY_LINES,
+						    HD_GRANULARITY_ADDRESSES};
+	for (size_t i = 0; i < n_inputs; i++) {
+		for (size_t g = 0; g < HD_ARRAY_SIZE(grans); g++) {
+			struct report_ctx rc = {inputs[i].profile, grans[g]};
+			long n = sweep("report", step_report, &rc);
+			assert_true(n > 0);
+			print_message("report %s granularity %d: %ld allocations swept\n",
+				      inputs[i].path, (int)grans[g], n);
+		}
+	}
+}
+
 static void test_merge(void **state)
 {
 	(void)state;
@@ -438,6 +514,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hook),
 		cmocka_unit_test(test_decode),
+		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_render),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_diagnose),
