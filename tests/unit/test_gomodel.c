@@ -262,6 +262,242 @@ static void test_parse_version(void **state)
 	assert_int_equal(hd_go_parse_version(NULL), -1);
 }
 
+/* ---- testdata/gomodel/<version>.txt: facts printed by Go (testdata/gen) ---- */
+
+struct map_type {
+	const char *name;
+	uint64_t bucket_size, group_size;
+	bool noscan;
+};
+
+static const struct map_type map_types[] = {
+	{"map[int64]int64", 144, 136, true},
+	{"map[string]int", 208, 200, false},
+	{"map[int64][64]byte", 592, 584, true},
+};
+
+static const struct map_type *find_map_type(const char *line)
+{
+	const char *t = strstr(line, "type=");
+	if (!t)
+		return NULL;
+	t += 5;
+	for (size_t i = 0; i < sizeof(map_types) / sizeof(map_types[0]); i++) {
+		size_t n = strlen(map_types[i].name);
+		if (strncmp(t, map_types[i].name, n) == 0 && t[n] == ' ')
+			return &map_types[i];
+	}
+	return NULL;
+}
+
+/* Numbers after ": " into out; returns how many. */
+static size_t numbers_after_colon(const char *line, uint64_t *out, size_t cap)
+{
+	const char *p = strstr(line, ": ");
+	size_t n = 0;
+	if (!p)
+		return 0;
+	p += 2;
+	while (*p && n < cap) {
+		char *end;
+		unsigned long long v = strtoull(p, &end, 10);
+		if (end == p)
+			break;
+		out[n++] = v;
+		p = end;
+		while (*p == ' ')
+			p++;
+	}
+	return n;
+}
+
+/* Largest size in "sizes=8,24x2,144", and whether `want` appears (with its count). */
+static uint64_t sizes_field(const char *line, uint64_t want, uint64_t *count_ret)
+{
+	const char *p = strstr(line, "sizes=");
+	uint64_t max = 0;
+	*count_ret = 0;
+	if (!p)
+		return 0;
+	p += 6;
+	while (*p && *p != ' ' && *p != '\n') {
+		char *end;
+		uint64_t v = strtoull(p, &end, 10), c = 1;
+		if (end == p)
+			break;
+		p = end;
+		if (*p == 'x') {
+			c = strtoull(p + 1, &end, 10);
+			p = end;
+		}
+		if (v > max)
+			max = v;
+		if (v == want)
+			*count_ret += c;
+		if (*p == ',')
+			p++;
+	}
+	return max;
+}
+
+static bool hd_cls_test_is_slice_step(int minor, uint64_t size, uint64_t elem, bool noscan)
+{
+	struct hd_go_grow steps[512];
+	size_t n = hd_go_slice_chain(minor, elem, noscan, size, steps, 512);
+	for (size_t i = 0; i < n && i < 512; i++)
+		if (steps[i].bytes == size)
+			return true;
+	return false;
+}
+
+static bool classic_array(int minor, const struct map_type *t, uint64_t size)
+{
+	for (unsigned b = 0; b < 30; b++)
+		if (hd_go_classic_array_bytes(minor, b, t->bucket_size, t->noscan, NULL) == size)
+			return true;
+	return false;
+}
+
+static bool swiss_groups(int minor, const struct map_type *t, uint64_t size)
+{
+	for (uint64_t c = 8; c <= 1024; c *= 2)
+		if (hd_go_swiss_groups_bytes(minor, c, t->group_size, t->noscan) == size)
+			return true;
+	return false;
+}
+
+static int check_gomodel_file(const char *path, int minor)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	char line[16384];
+	static uint64_t caps[4096], bytes[4096];
+	size_t n_caps = 0;
+	uint64_t caps_elem = 0;
+	int caps_ptr = -1, checked = 0, lineno = 0;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		unsigned long long elem;
+		int ptr;
+		if (sscanf(line, "slicecaps elem=%llu ptr=%d", &elem, &ptr) == 2) {
+			n_caps = numbers_after_colon(line, caps, 4096);
+			caps_elem = elem;
+			caps_ptr = ptr;
+			continue;
+		}
+		if (sscanf(line, "slicebytes elem=%llu ptr=%d", &elem, &ptr) == 2) {
+			size_t nb = numbers_after_colon(line, bytes, 4096);
+			if (elem != caps_elem || ptr != caps_ptr || nb + 1 != n_caps)
+				fail_msg("%s:%d: slicebytes does not follow its slicecaps", path, lineno);
+			static struct hd_go_grow steps[4096];
+			size_t ns = hd_go_slice_chain(minor, elem, ptr == 0, bytes[nb - 1] - 1, steps, 4096);
+			if (ns < nb)
+				fail_msg("%s:%d: chain has %zu steps, Go printed %zu", path, lineno, ns, nb);
+			for (size_t i = 0; i < nb; i++)
+				if (steps[i].cap != caps[i + 1] || steps[i].bytes != bytes[i])
+					fail_msg("%s:%d: elem %llu ptr %d step %zu: model cap %llu bytes %llu, "
+						 "Go cap %llu bytes %llu",
+						 path, lineno, elem, ptr, i, (unsigned long long)steps[i].cap,
+						 (unsigned long long)steps[i].bytes,
+						 (unsigned long long)caps[i + 1], (unsigned long long)bytes[i]);
+			checked++;
+			continue;
+		}
+		char kind[16], method[32];
+		if (sscanf(line, "sizeclass %15s method=%31[a-z]:", kind, method) == 2) {
+			bool noscan = strcmp(kind, "noscan") == 0;
+			const char *p = strchr(line, ':') + 1;
+			unsigned long long lo, hi, size;
+			int used;
+			while (sscanf(p, " %llu-%llu:%llu%n", &lo, &hi, &size, &used) == 3) {
+				p += used;
+				for (unsigned long long q = lo; q <= hi; q += (hi - lo > 64 ? hi - lo : 1)) {
+					uint64_t got = strcmp(method, "append") == 0 ?
+							       hd_go_roundupsize(minor, q, noscan) :
+							       hd_go_alloc_size(minor, q, noscan);
+					if (got != size)
+						fail_msg("%s:%d: sizeclass %s %s of %llu: model %llu, Go %llu",
+							 path, lineno, kind, method, q,
+							 (unsigned long long)got, size);
+				}
+			}
+			checked++;
+			continue;
+		}
+		const struct map_type *t = find_map_type(line);
+		if (t && strncmp(line, "mapgrow ", 8) == 0) {
+			bool swiss = strstr(line, "impl=swiss") != NULL;
+			uint64_t count;
+			uint64_t max = sizes_field(line, 0, &count);
+			/* the largest object of a growth event is a bucket/group array */
+			/*
+			 * Classic maps of pointer-free buckets also grow the []*bmap of
+			 * overflow buckets (runtime.(*hmap).newoverflow): a growslice step
+			 * of 8-byte pointers.
+			 */
+			bool ok = swiss ? swiss_groups(minor, t, max) : classic_array(minor, t, max);
+			if (!ok && !swiss)
+				ok = t->noscan && hd_cls_test_is_slice_step(minor, max, 8, false);
+			if (!ok && max >= 2 * t->group_size)
+				fail_msg("%s:%d: %llu bytes is no %s array of %s", path, lineno,
+					 (unsigned long long)max, swiss ? "swiss groups" : "classic bucket",
+					 t->name);
+			checked++;
+			continue;
+		}
+		unsigned long long hint;
+		if (t && strncmp(line, "maphint ", 8) == 0 && strstr(line, " hint=") &&
+		    sscanf(strstr(line, " hint=") + 6, "%llu", &hint) == 1) {
+			bool swiss = strstr(line, "impl=swiss") != NULL;
+			uint64_t count, want, want_count;
+			if (swiss) {
+				uint64_t tables, tcap;
+				hd_go_swiss_hint(hint, &tables, &tcap);
+				if (!tables)
+					continue;
+				want = hd_go_swiss_groups_bytes(minor, tcap, t->group_size, t->noscan);
+				want_count = tables;
+			} else {
+				unsigned b = hd_go_classic_hint_b(hint);
+				if (b == 0)
+					continue;
+				want = hd_go_classic_array_bytes(minor, b, t->bucket_size, t->noscan, NULL);
+				want_count = 1;
+			}
+			sizes_field(line, want, &count);
+			if (count != want_count)
+				fail_msg("%s:%d: make(%s, %llu): model %llu x %llu bytes not in the sizes Go "
+					 "printed",
+					 path, lineno, t->name, hint, (unsigned long long)want_count,
+					 (unsigned long long)want);
+			checked++;
+		}
+	}
+	fclose(f);
+	return checked;
+}
+
+static void test_go_printed_tables(void **state)
+{
+	(void)state;
+	const char *src = getenv("HD_SRCDIR");
+	if (!src)
+		src = ".";
+	static const char *const versions[] = {"go1.22", "go1.24", "go1.26"};
+	static const int minors[] = {22, 24, 26};
+	int checked = 0;
+	for (size_t i = 0; i < 3; i++) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/testdata/gomodel/%s.txt", src, versions[i]);
+		int n = check_gomodel_file(path, minors[i]);
+		print_message("%s: %d lines checked\n", path, n);
+		checked += n;
+	}
+	if (checked == 0)
+		print_message("testdata/gomodel/*.txt absent: Go-printed tables not checked\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +510,7 @@ int main(void)
 		cmocka_unit_test(test_classic_map),
 		cmocka_unit_test(test_swiss_map),
 		cmocka_unit_test(test_parse_version),
+		cmocka_unit_test(test_go_printed_tables),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
