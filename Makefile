@@ -4,6 +4,7 @@
 #
 #   make          build build/heapdoc
 #   make demo     diagnose the bundled example profiles
+#   make demo-live  collect + trend from a live leaking Go server (needs Go)
 #   make check    build and run every test (unit, CLI goldens, parity, ASan+UBSan)
 #   make bench    benchmarks against go tool pprof (slow; never gating)
 #   make fuzz     build the libFuzzer targets and run each for FUZZ_SECONDS
@@ -14,7 +15,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build demo check check-fast check-sanitize bench fuzz clean
+.PHONY: all deps build demo demo-live check check-fast check-sanitize bench fuzz clean
 
 all: build
 
@@ -29,6 +30,9 @@ build: deps $(BUILD)/build.ninja
 
 demo: build
 	@bash scripts/demo.sh $(BUILD)/heapdoc
+
+demo-live: build
+	@bash scripts/demo-live.sh $(BUILD)/heapdoc
 
 # The whole suite: regular build, then the same suite under ASan+UBSan.
 check: check-fast check-sanitize

@@ -748,6 +748,25 @@ enum hd_status hd_render_flame_svg(const struct hd_profile *profile,
 				   const struct hd_flame_options *options, char **out_ret,
 				   size_t *len_ret, struct hd_error *err);
 
+/*
+ * The same two outputs from a view (hd_view_new() of the aggregate
+ * section), so that every pprof option applies exactly as in top/traces:
+ * the sample type, -focus/-ignore/-hide/-show/-show_from/-prune_from,
+ * -tagfocus/-tagignore, drop_frames pruning, and the granularity (frames
+ * are the view's nodes, named by their pprof label: function name, "name
+ * file:line" at -lines, ...).  Percentages use the view's total (pprof's:
+ * the base total after -diff_base).  Of `options` only min_width,
+ * max_frames, width_px, title and subtitle are used (NULL = defaults);
+ * the view must stay alive during the call.  Returns like
+ * hd_render_folded().
+ */
+enum hd_status hd_render_folded_view(const struct hd_view *view,
+				     const struct hd_flame_options *options, char **out_ret,
+				     size_t *len_ret, struct hd_error *err);
+enum hd_status hd_render_flame_svg_view(const struct hd_view *view,
+					const struct hd_flame_options *options, char **out_ret,
+					size_t *len_ret, struct hd_error *err);
+
 /* ====== HD-SECTION: diagnose (owned by diagnose) ====== */
 
 /*

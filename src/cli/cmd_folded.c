@@ -2,14 +2,14 @@
  * cmd_folded.c - `heapdoc folded PROFILE...`: folded stacks
  * (`root;caller;leaf VALUE`) for flamegraph.pl, inferno and speedscope;
  * with -base/-diff_base the two-column `stack BEFORE AFTER` form that
- * flamegraph.pl draws as a differential graph.  Options are shared with
- * `heapdoc flame` (cmd_flame.c); the rendering is hd_render_folded().
+ * flamegraph.pl draws as a differential graph.  Every pprof report option
+ * applies (report_opts.c); the rendering is hd_render_folded_view().
  */
 #include <stdio.h>
 
 #include "cli.h"
-#include "cmd_merge.h"
 #include "commands.h"
+#include "report_opts.h"
 
 static void usage(FILE *f)
 {
@@ -25,16 +25,11 @@ static void usage(FILE *f)
 		"it as a differential flame graph).  Bytes that are control characters,\n"
 		"invalid UTF-8 or ';' in names are written as \\xNN.\n"
 		"\n"
-		"options:\n"
-		"  -o, --output FILE      output file (default stdout); written atomically\n"
-		"  -sample_index NAME|N   sample type (default: pprof's, inuse_space for heap)\n"
-		"  -inuse_space -inuse_objects -alloc_space -alloc_objects\n"
-		"  -lines                 one frame per function and line (default: function)\n"
-		"  -noinlines             fold inlined frames into their caller\n"
-		"  -base FILE             subtract FILE (repeatable)\n"
-		"  -diff_base FILE        subtract FILE, labelled as base (repeatable)\n"
-		"  -normalize             scale the sources to the bases' totals first\n"
-		"  --max-input SIZE --max-decompressed SIZE   input limits (default 1GiB)\n"
+		"\n");
+	hd_cli_report_help(f);
+	fprintf(f,
+		"(-nodecount, -nodefraction, -edgefraction, -unit, -cum and --format do not\n"
+		"apply to folded stacks.)\n"
 		"\n"
 		"exit status: 0 written; 1 an input could not be read or the output\n"
 		"written; 2 bad command line.\n");
@@ -42,27 +37,28 @@ static void usage(FILE *f)
 
 int cmd_folded(int argc, char **argv)
 {
-	struct hd_cli_stack_opts o;
-	int rc = hd_cli_parse_stack_opts(argc, argv, false, &o, usage);
+	struct hd_cli_report r;
+	int rc = hd_cli_report_parse(argc, argv, NULL, false, &r, usage);
 	if (rc >= 0) {
-		hd_cli_stack_opts_release(&o);
+		hd_cli_report_release(&r);
 		return rc;
 	}
 	rc = HD_EXIT_ERROR;
-	struct hd_profile *p = hd_cli_stack_load(&o);
-	if (p) {
-		char *text;
-		size_t len;
+	struct hd_profile *p = hd_cli_report_load(&r);
+	struct hd_view *v = p ? hd_cli_report_view(&r, p, &rc) : NULL;
+	if (v) {
+		char *text = NULL;
+		size_t len = 0;
 		struct hd_error err = {0};
-		if (hd_render_folded(p, &o.flame, &text, &len, &err) != HD_OK) {
+		rc = HD_EXIT_ERROR;
+		if (hd_render_folded_view(v, NULL, &text, &len, &err) != HD_OK)
 			hd_cli_error("cannot fold the stacks: %s", err.msg);
-		} else {
-			if (hd_cli_write_output(o.output ? o.output : "-", text, len))
-				rc = HD_EXIT_OK;
-			hd_bytes_free(text);
-		}
-		hd_profile_free(p);
+		else if (hd_cli_report_write(&r, text, len))
+			rc = HD_EXIT_OK;
+		hd_bytes_free(text);
+		hd_view_free(v);
 	}
-	hd_cli_stack_opts_release(&o);
+	hd_profile_free(p);
+	hd_cli_report_release(&r);
 	return rc == HD_EXIT_OK ? hd_cli_finish(rc) : rc;
 }

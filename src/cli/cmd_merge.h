@@ -10,7 +10,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 
 #include "heapdoc/heapdoc.h"
 
@@ -41,29 +40,5 @@ bool hd_cli_write_profile(const struct hd_profile *profile, const char *path, bo
 
 /* Writes `len` bytes to `path` ("-" = stdout) atomically like above. */
 bool hd_cli_write_output(const char *path, const void *data, size_t len);
-
-/*
- * Options shared by `heapdoc folded` and `heapdoc flame` (cmd_flame.c):
- * sources and bases, the sample type, granularity and output file.
- */
-struct hd_cli_stack_opts {
-	struct hd_cli_sources src;
-	struct hd_limits limits;
-	struct hd_flame_options flame;
-	const char *sample_index; /* name or number; NULL = pprof's default */
-	const char *output;       /* NULL = stdout */
-	const char **bases_storage;
-};
-
-/*
- * Parses the shared options and the flame-only ones when `flame` is set.
- * Returns -1 to go on, else the exit code to return (help printed, or a
- * usage error reported).  `usage` prints the command's help.
- */
-int hd_cli_parse_stack_opts(int argc, char **argv, bool flame, struct hd_cli_stack_opts *o,
-			    void (*usage)(FILE *));
-/* Loads the profile and resolves the sample index; NULL after an error. */
-struct hd_profile *hd_cli_stack_load(struct hd_cli_stack_opts *o);
-void hd_cli_stack_opts_release(struct hd_cli_stack_opts *o);
 
 #endif /* HD_CMD_MERGE_H */

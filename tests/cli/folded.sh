@@ -20,6 +20,15 @@ grep -qvE '^[^ ;][^;]*(;[^;]+)* -?[0-9]+$' "$tmp/out" && fail "bad line format: 
 LC_ALL=C sort -c "$tmp/out" || fail "lines not sorted"
 grep -q '^main.main;main.alloc 512$' "$tmp/out" || fail "expected stack missing: $(cat "$tmp/out")"
 "$HEAPDOC" folded -lines "$small" | grep -q '^main.main [^ ;]*:[0-9]*;' || fail "-lines frames lack file:line"
+# pprof's filters apply (agg's view): -focus keeps stacks through a match,
+# -hide removes frames, -ignore drops stacks
+"$HEAPDOC" folded -focus=main.handle "$small" >"$tmp/focus"
+[ -s "$tmp/focus" ] && ! grep -v 'main.handle' "$tmp/focus" | grep -q . || fail "-focus: $(cat "$tmp/focus")"
+"$HEAPDOC" folded -ignore=main.handle "$small" | grep -q 'main.handle' && fail "-ignore kept main.handle"
+"$HEAPDOC" folded -hide=main.main "$small" | grep -q 'main.main' && fail "-hide kept main.main"
+total=$("$HEAPDOC" folded "$small" | fsum)
+hidden=$("$HEAPDOC" folded -hide=main.main "$small" | fsum)
+[ "$total" = "$hidden" ] || fail "-hide changed the total: $hidden vs $total"
 "$HEAPDOC" folded "$small" -o "$tmp/f.txt" && cmp -s "$tmp/f.txt" "$tmp/out" || fail "-o FILE"
 
 if [ -f "$hostile" ]; then
@@ -49,8 +58,8 @@ else
 fi
 
 "$HEAPDOC" folded -sample_index=nosuch "$small" 2>"$tmp/err"; rc=$?
-[ $rc = 1 ] || fail "bad sample index: exit $rc"
-grep -q "sample type 'nosuch' not in the profile" "$tmp/err" || fail "bad sample index message: $(cat "$tmp/err")"
+[ $rc = 2 ] || fail "bad sample index: exit $rc"
+grep -q 'sample_index "nosuch" must be one of' "$tmp/err" || fail "bad sample index message: $(cat "$tmp/err")"
 "$HEAPDOC" folded 2>"$tmp/err"; rc=$?
 [ $rc = 2 ] || fail "no profile: exit $rc"
 "$HEAPDOC" folded --minwidth 0.1 "$small" 2>"$tmp/err"; rc=$?

@@ -3,7 +3,8 @@
  * and the call tree of flame_tree.c): exact folded text for a small
  * profile, inline frames as frames of their own, -noinlines, -lines, the
  * two-column differential form, caller-supplied weights, escaping of ';',
- * control bytes and invalid UTF-8 in names, and the error paths.
+ * control bytes and invalid UTF-8 in names, rendering from an agg view
+ * (filters applied), and the error paths.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -163,6 +164,37 @@ static void test_escaping(void **state)
 	hd_profile_free(p);
 }
 
+static void test_view(void **state)
+{
+	(void)state;
+	static const char *const stacks[] = {"malloc;main.f;main.main", "main.g;main.main",
+					     "malloc;main.h;main.main"};
+	static const int64_t values[] = {100, 7, -30};
+	struct hd_profile *p = make(stacks, values, 3);
+	struct hd_report_options ro;
+	hd_report_options_default(&ro);
+	ro.focus = "malloc";
+	ro.hide = "main\\.main";
+	struct hd_view *v;
+	assert_int_equal(hd_view_new(p, &ro, &v, NULL), HD_OK);
+	char *out;
+	size_t len;
+	assert_int_equal(hd_render_folded_view(v, NULL, &out, &len, NULL), HD_OK);
+	/* main.g filtered out by -focus, main.main hidden; diff form (a
+	 * negative weight) */
+	assert_string_equal(out, "main.f;malloc 0 100\n"
+				 "main.h;malloc 30 0\n");
+	hd_bytes_free(out);
+	char *svg;
+	assert_int_equal(hd_render_flame_svg_view(v, NULL, &svg, &len, NULL), HD_OK);
+	assert_non_null(strstr(svg, "<title>main.f\nnet 100 bytes"));
+	assert_null(strstr(svg, "<title>main.g"));
+	hd_bytes_free(svg);
+	hd_view_free(v);
+	assert_int_equal(hd_render_folded_view(NULL, NULL, &out, &len, NULL), HD_ERR_USAGE);
+	hd_profile_free(p);
+}
+
 static void test_errors(void **state)
 {
 	(void)state;
@@ -198,6 +230,7 @@ int main(void)
 		cmocka_unit_test(test_inline_lines_noinlines),
 		cmocka_unit_test(test_diff_two_columns),
 		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_view),
 		cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -330,6 +330,83 @@ out:
 	return st;
 }
 
+/*
+ * The tree of a view (agg's hd_view_new: pprof's filters, pruning and
+ * granularity applied): frames are the view's nodes, named by their pprof
+ * label, and the total is the view's (pprof's report total).
+ */
+enum hd_status hd_ftree_build_view(struct hd_ftree *t, const struct hd_view *view,
+				   bool escape_semicolon, struct hd_error *err)
+{
+	memset(t, 0, sizeof(*t));
+	struct hd_view_summary sum;
+	hd_view_summary(view, &sum);
+	t->unit = sum.sample_unit;
+	t->type = sum.sample_type;
+	t->total = sum.total;
+	t->seed = hd_hash_seed();
+	enum hd_status st = HD_OK;
+	uint32_t *node_frame = NULL;
+	struct hd_view_frame *frames = NULL;
+	struct hd_buf name = HD_BUF_INIT;
+	t->names = hd_arena_new();
+	t->cap_nodes = 1024;
+	t->nodes = hd_malloc(t->cap_nodes * sizeof(*t->nodes));
+	node_frame = hd_calloc((size_t)sum.n_nodes + 1, sizeof(*node_frame));
+	frames = hd_calloc((size_t)sum.max_frames + 1, sizeof(*frames));
+	if (!t->names || !t->nodes || !node_frame || !frames)
+		goto nomem;
+	memset(&t->nodes[0], 0, sizeof(t->nodes[0]));
+	t->nodes[0].parent = t->nodes[0].frame = HD_NONE;
+	t->nodes[0].first_child = t->nodes[0].next_sibling = HD_NONE;
+	t->n_nodes = 1;
+	for (uint32_t n = 0; n < sum.n_nodes; n++) {
+		const struct hd_node *node = hd_view_node(view, n);
+		name.len = 0;
+		hd_ftree_safe_name(&name, node->label.len ? node->label : hd_str_c("<unknown>"),
+				   escape_semicolon, FRAME_NAME_MAX);
+		if ((node_frame[n] = intern_frame(t, &name)) == HD_NONE)
+			goto nomem;
+	}
+	for (uint64_t i = 0; i < sum.n_samples; i++) {
+		struct hd_view_sample vs;
+		if (!hd_view_sample(view, i, &vs) || vs.value == 0)
+			continue;
+		int64_t w = vs.value;
+		uint64_t mag = w < 0 ? (uint64_t)0 - (uint64_t)w : (uint64_t)w;
+		if (w < 0)
+			t->diff = true;
+		uint32_t nf = hd_view_sample_frames(view, i, frames, sum.max_frames);
+		if (nf > sum.max_frames)
+			nf = sum.max_frames;
+		uint32_t node = 0;
+		t->nodes[0].pos += w > 0 ? (int64_t)mag : 0;
+		t->nodes[0].neg += w < 0 ? (int64_t)mag : 0;
+		for (uint32_t k = nf; k-- > 0;) {
+			node = child_of(t, node, node_frame[frames[k].node]);
+			if (node == HD_NONE)
+				goto nomem;
+			if (w > 0)
+				t->nodes[node].pos += (int64_t)mag;
+			else
+				t->nodes[node].neg += (int64_t)mag;
+		}
+		if (w > 0)
+			t->nodes[node].self_pos += (int64_t)mag;
+		else
+			t->nodes[node].self_neg += (int64_t)mag;
+	}
+	goto out;
+nomem:
+	st = hd_error_set(err, HD_ERR_NOMEM, "out of memory");
+	hd_ftree_release(t);
+out:
+	hd_free(node_frame);
+	hd_free(frames);
+	hd_buf_release(&name);
+	return st;
+}
+
 void hd_ftree_release(struct hd_ftree *t)
 {
 	if (!t)

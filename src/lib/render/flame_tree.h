@@ -52,6 +52,12 @@ struct hd_ftree {
 enum hd_status hd_ftree_build(struct hd_ftree *tree, const struct hd_profile *profile,
 			      const struct hd_flame_options *options, bool escape_semicolon,
 			      struct hd_error *err);
+/*
+ * The same from a view of agg (pprof's filters and granularity applied):
+ * frames are the view's nodes by label, the total is the view's.
+ */
+enum hd_status hd_ftree_build_view(struct hd_ftree *tree, const struct hd_view *view,
+				   bool escape_semicolon, struct hd_error *err);
 void hd_ftree_release(struct hd_ftree *tree);
 
 /*

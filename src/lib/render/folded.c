@@ -28,21 +28,11 @@ static int line_cmp(const void *a, const void *b)
 	return x->len < y->len ? -1 : x->len > y->len;
 }
 
-enum hd_status hd_render_folded(const struct hd_profile *profile,
-				const struct hd_flame_options *options, char **out_ret,
-				size_t *len_ret, struct hd_error *err)
+static enum hd_status render(struct hd_ftree *tree, char **out_ret, size_t *len_ret,
+			     struct hd_error *err)
 {
-	if (!profile || !out_ret || !len_ret)
-		return hd_error_set(err, HD_ERR_USAGE, "no profile to render");
-	struct hd_flame_options def;
-	if (!options) {
-		hd_flame_options_default(&def);
-		options = &def;
-	}
-	struct hd_ftree t;
-	enum hd_status st = hd_ftree_build(&t, profile, options, true, err);
-	if (st != HD_OK)
-		return st;
+	struct hd_ftree t = *tree;
+	enum hd_status st = HD_OK;
 	struct hd_buf text = HD_BUF_INIT, out = HD_BUF_INIT;
 	struct line *lines = NULL;
 	uint32_t *path = NULL;
@@ -108,6 +98,41 @@ done:
 	hd_free(path);
 	hd_buf_release(&text);
 	hd_buf_release(&out);
+	return st;
+}
+
+enum hd_status hd_render_folded(const struct hd_profile *profile,
+				const struct hd_flame_options *options, char **out_ret,
+				size_t *len_ret, struct hd_error *err)
+{
+	if (!profile || !out_ret || !len_ret)
+		return hd_error_set(err, HD_ERR_USAGE, "no profile to render");
+	struct hd_flame_options def;
+	if (!options) {
+		hd_flame_options_default(&def);
+		options = &def;
+	}
+	struct hd_ftree t;
+	enum hd_status st = hd_ftree_build(&t, profile, options, true, err);
+	if (st != HD_OK)
+		return st;
+	st = render(&t, out_ret, len_ret, err);
+	hd_ftree_release(&t);
+	return st;
+}
+
+enum hd_status hd_render_folded_view(const struct hd_view *view,
+				     const struct hd_flame_options *options, char **out_ret,
+				     size_t *len_ret, struct hd_error *err)
+{
+	(void)options;
+	if (!view || !out_ret || !len_ret)
+		return hd_error_set(err, HD_ERR_USAGE, "no view to render");
+	struct hd_ftree t;
+	enum hd_status st = hd_ftree_build_view(&t, view, true, err);
+	if (st != HD_OK)
+		return st;
+	st = render(&t, out_ret, len_ret, err);
 	hd_ftree_release(&t);
 	return st;
 }

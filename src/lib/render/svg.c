@@ -304,21 +304,11 @@ static void put_frame(struct hd_buf *b, struct hd_buf *tmp, const struct hd_ftre
 	hd_buf_append(b, "</text></g>\n", 12);
 }
 
-enum hd_status hd_render_flame_svg(const struct hd_profile *profile,
-				   const struct hd_flame_options *options, char **out_ret,
-				   size_t *len_ret, struct hd_error *err)
+static enum hd_status render(const struct hd_ftree *tree, const struct hd_flame_options *options,
+			     char **out_ret, size_t *len_ret, struct hd_error *err)
 {
-	if (!profile || !out_ret || !len_ret)
-		return hd_error_set(err, HD_ERR_USAGE, "no profile to render");
-	struct hd_flame_options def;
-	if (!options) {
-		hd_flame_options_default(&def);
-		options = &def;
-	}
-	struct hd_ftree t;
-	enum hd_status st = hd_ftree_build(&t, profile, options, false, err);
-	if (st != HD_OK)
-		return st;
+	const struct hd_ftree t = *tree;
+	enum hd_status st = HD_OK;
 	struct layout L;
 	memset(&L, 0, sizeof(L));
 	struct hd_buf b = HD_BUF_INIT, tmp = HD_BUF_INIT;
@@ -395,6 +385,45 @@ done:
 	layout_release(&L);
 	hd_buf_release(&b);
 	hd_buf_release(&tmp);
+	return st;
+}
+
+enum hd_status hd_render_flame_svg(const struct hd_profile *profile,
+				   const struct hd_flame_options *options, char **out_ret,
+				   size_t *len_ret, struct hd_error *err)
+{
+	if (!profile || !out_ret || !len_ret)
+		return hd_error_set(err, HD_ERR_USAGE, "no profile to render");
+	struct hd_flame_options def;
+	if (!options) {
+		hd_flame_options_default(&def);
+		options = &def;
+	}
+	struct hd_ftree t;
+	enum hd_status st = hd_ftree_build(&t, profile, options, false, err);
+	if (st != HD_OK)
+		return st;
+	st = render(&t, options, out_ret, len_ret, err);
+	hd_ftree_release(&t);
+	return st;
+}
+
+enum hd_status hd_render_flame_svg_view(const struct hd_view *view,
+					const struct hd_flame_options *options, char **out_ret,
+					size_t *len_ret, struct hd_error *err)
+{
+	if (!view || !out_ret || !len_ret)
+		return hd_error_set(err, HD_ERR_USAGE, "no view to render");
+	struct hd_flame_options def;
+	if (!options) {
+		hd_flame_options_default(&def);
+		options = &def;
+	}
+	struct hd_ftree t;
+	enum hd_status st = hd_ftree_build_view(&t, view, false, err);
+	if (st != HD_OK)
+		return st;
+	st = render(&t, options, out_ret, len_ret, err);
 	hd_ftree_release(&t);
 	return st;
 }
