@@ -667,6 +667,18 @@ void hd_merger_free(struct hd_merger *merger);
  * Returns HD_OK, or HD_ERR_INCOMPATIBLE when the two profiles' sample types
  * or period types differ (pprof's compatible()), HD_ERR_USAGE on NULL.
  */
+/*
+ * A new profile with only the samples of `profile` whose keep[] flag is
+ * non-zero (keep holds profile->n_samples flags; e.g. the samples an
+ * hd_view kept after -focus/-ignore/-tagfocus/-tagignore), compacted like a
+ * merge of that one profile: zero samples and whatever only dropped samples
+ * referenced are left out, ids are dense.  For writing filtered profiles.
+ * Returns HD_OK and *selected_ret (hd_profile_free()), HD_ERR_USAGE on
+ * NULL, HD_ERR_NOMEM.
+ */
+enum hd_status hd_profile_select(const struct hd_profile *profile, const uint8_t *keep,
+				 struct hd_profile **selected_ret, struct hd_error *err);
+
 enum hd_status hd_profile_normalize_scales(const struct hd_profile *source,
 					   const struct hd_profile *base, double *scales_ret,
 					   struct hd_error *err);

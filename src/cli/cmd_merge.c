@@ -8,7 +8,6 @@
  * writes atomically.  docs/internals/merge.md explains the semantics.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "cli.h"
 #include "cmd_merge.h"
 #include "commands.h"
+#include "report_opts.h"
 
 /* ---- loading ---- */
 
@@ -213,114 +213,107 @@ static void usage(FILE *f)
 		"the Go 'bytes' label keeps objects of different sizes apart; samples\n"
 		"that sum to zero are dropped.  Sample types are intersected by name;\n"
 		"profiles with different period types or units cannot be merged.\n"
+		"With -base/-diff_base the bases are subtracted (several are summed;\n"
+		"pprof's command line keeps only the last).  -focus, -ignore, -tagfocus\n"
+		"and -tagignore keep only the samples they select; options that edit\n"
+		"stacks (-hide, -show, -show_from, -prune_from) are refused.\n"
 		"Inputs are read one at a time: memory is bounded by the merged result\n"
 		"plus the largest input.  Output is deterministic.\n"
 		"\n"
-		"options:\n"
+		"merge options:\n"
 		"  -o, --output FILE     where to write ('-' = stdout); required.  Written\n"
 		"                        to a temporary file and renamed: never half-written\n"
-		"  -base FILE            subtract FILE (repeatable): pprof's -base\n"
-		"  -diff_base FILE       subtract FILE and label its samples pprof::base=true\n"
-		"                        (repeatable): percentages relative to the base\n"
-		"  -normalize            scale the sources to the bases' totals first\n"
 		"  --raw                 write uncompressed profile.proto\n"
-		"  --max-input SIZE      largest input file (default 1GiB)\n"
-		"  --max-decompressed SIZE  largest inflated profile (default 1GiB)\n"
+		"\n");
+	hd_cli_report_help(f);
+	fprintf(f,
 		"\n"
 		"exit status: 0 written; 1 an input could not be read, profiles are\n"
 		"incompatible, or OUT could not be written; 2 bad command line.\n");
 }
 
-enum { OPT_RAW = 256, OPT_MAX_INPUT, OPT_MAX_DECOMP, OPT_BASE, OPT_DIFF_BASE, OPT_NORMALIZE };
+enum { OPT_RAW = HD_CLI_EXTRA_BASE };
+
+static bool merge_option(void *ctx, int val, const char *arg)
+{
+	(void)arg;
+	if (val != OPT_RAW)
+		return false;
+	*(bool *)ctx = true;
+	return true;
+}
+
+/* Keeps the samples the view kept (sample-selecting filters only). */
+static struct hd_profile *filter(struct hd_cli_report *r, struct hd_profile *p, int *rc)
+{
+	struct hd_view *v = hd_cli_report_view(r, p, rc);
+	if (!v)
+		return NULL;
+	struct hd_view_summary sum;
+	hd_view_summary(v, &sum);
+	uint8_t *keep = calloc(p->n_samples + 1, 1);
+	if (!keep) {
+		hd_cli_error("out of memory");
+		exit(HD_EXIT_ERROR);
+	}
+	for (uint64_t i = 0; i < sum.n_samples; i++) {
+		struct hd_view_sample s;
+		if (hd_view_sample(v, i, &s))
+			keep[s.sample] = 1;
+	}
+	hd_view_free(v);
+	struct hd_profile *out = NULL;
+	struct hd_error err = {0};
+	if (hd_profile_select(p, keep, &out, &err) != HD_OK) {
+		hd_cli_error("cannot filter the profile: %s", err.msg);
+		*rc = HD_EXIT_ERROR;
+	}
+	free(keep);
+	return out;
+}
 
 int cmd_merge(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"base", required_argument, NULL, OPT_BASE},
-		{"diff_base", required_argument, NULL, OPT_DIFF_BASE},
-		{"normalize", no_argument, NULL, OPT_NORMALIZE},
+	static const struct option merge_options[] = {
 		{"raw", no_argument, NULL, OPT_RAW},
-		{"max-input", required_argument, NULL, OPT_MAX_INPUT},
-		{"max-decompressed", required_argument, NULL, OPT_MAX_DECOMP},
-		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *out = NULL;
 	bool raw = false;
-	struct hd_limits limits;
-	hd_limits_default(&limits);
-	struct hd_cli_sources s = {0};
-	const char **bases = calloc((size_t)argc + 1, sizeof(*bases));
-	if (!bases) {
-		hd_cli_error("out of memory");
-		return HD_EXIT_ERROR;
+	const struct hd_cli_extra extra = {merge_options, merge_option, &raw};
+	struct hd_cli_report r;
+	int rc = hd_cli_report_parse(argc, argv, &extra, false, &r, usage);
+	if (rc >= 0) {
+		hd_cli_report_release(&r);
+		return rc;
 	}
-	bool has_base = false, has_diff = false;
-	int c, rc = HD_EXIT_USAGE;
-	unsigned long long size;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long_only(argc, argv, "o:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': out = optarg; break;
-		case OPT_BASE: has_base = true; bases[s.n_bases++] = optarg; break;
-		case OPT_DIFF_BASE: has_diff = true; bases[s.n_bases++] = optarg; break;
-		case OPT_NORMALIZE: s.normalize = true; break;
-		case OPT_RAW: raw = true; break;
-		case OPT_MAX_INPUT:
-		case OPT_MAX_DECOMP:
-			if (!hd_cli_parse_size(optarg, &size) || size == 0) {
-				hd_cli_error("invalid size '%s' for --%s", optarg,
-					     c == OPT_MAX_INPUT ? "max-input" : "max-decompressed");
-				goto out;
-			}
-			if (c == OPT_MAX_INPUT)
-				limits.max_input_bytes = size;
-			else
-				limits.max_decompressed_bytes = size;
-			break;
-		case 'h':
-			usage(stdout);
-			rc = hd_cli_finish(HD_EXIT_OK);
-			goto out;
-		default:
-			if (optopt && optopt < 256)
-				hd_cli_error("merge: unknown or incomplete option '-%c'", optopt);
-			else
-				hd_cli_error("merge: unknown or incomplete option '%s'",
-					     argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (has_base && has_diff) {
-		hd_cli_error("merge: -base and -diff_base cannot be used together");
+	rc = HD_EXIT_USAGE;
+	const struct hd_report_options *o = &r.ropt;
+	const char *edit = o->hide && *o->hide ? "-hide" : o->show && *o->show ? "-show"
+			 : o->show_from && *o->show_from ? "-show_from"
+			 : o->prune_from && *o->prune_from ? "-prune_from" : NULL;
+	if (edit) {
+		hd_cli_error("merge: %s edits stacks and cannot be written to a profile "
+			     "(use it with top, traces, peek, folded or flame)", edit);
 		goto out;
 	}
-	if (!out) {
+	if (!r.output) {
 		hd_cli_error("merge: no output file (use -o FILE, or -o - for stdout)");
 		goto out;
 	}
-	if (optind >= argc) {
-		hd_cli_error("merge: no profile given");
-		goto out;
+	rc = HD_EXIT_ERROR;
+	struct hd_profile *p = hd_cli_report_load(&r);
+	bool filtered = (o->focus && *o->focus) || (o->ignore && *o->ignore) ||
+			(o->tagfocus && *o->tagfocus) || (o->tagignore && *o->tagignore);
+	if (p && filtered) {
+		struct hd_profile *f = filter(&r, p, &rc);
+		hd_profile_free(p);
+		p = f;
 	}
-	if (s.normalize && s.n_bases == 0) {
-		hd_cli_error("merge: -normalize needs -base or -diff_base");
-		goto out;
+	if (p) {
+		rc = hd_cli_write_profile(p, r.output, raw) ? HD_EXIT_OK : HD_EXIT_ERROR;
+		hd_profile_free(p);
 	}
-	s.sources = (const char **)argv + optind;
-	s.n_sources = (size_t)(argc - optind);
-	s.bases = bases;
-	s.diff_base = has_diff;
-	struct hd_profile *p = hd_cli_load_combined(&s, &limits);
-	if (!p) {
-		rc = HD_EXIT_ERROR;
-		goto out;
-	}
-	rc = hd_cli_write_profile(p, out, raw) ? HD_EXIT_OK : HD_EXIT_ERROR;
-	hd_profile_free(p);
 out:
-	free(bases);
+	hd_cli_report_release(&r);
 	return rc;
 }

@@ -31,7 +31,7 @@ grep -q "^heapdoc: cannot read '$tmp/missing.pb.gz': No such file" "$tmp/err" ||
 [ ! -e "$tmp/x.pb.gz" ] || fail "output written although an input failed"
 "$HEAPDOC" merge -base "$small" -diff_base "$small" "$small" -o "$tmp/x.pb.gz" 2>"$tmp/err"; rc=$?
 [ $rc = 2 ] || fail "-base with -diff_base: exit $rc"
-grep -q "cannot be used together" "$tmp/err" || fail "-base/-diff_base message"
+grep -q "cannot both be specified" "$tmp/err" || fail "-base/-diff_base message"
 "$HEAPDOC" merge -normalize "$small" -o "$tmp/x.pb.gz" 2>"$tmp/err"; rc=$?
 [ $rc = 2 ] || fail "-normalize without base: exit $rc"
 "$HEAPDOC" merge "$HD_SRCDIR/testdata/hostile/truncated.pb.gz" "$small" -o "$tmp/x.pb.gz" 2>"$tmp/err"; rc=$?
@@ -60,6 +60,18 @@ cmp -s <("$HEAPDOC" folded "$tmp/2.pb") <("$HEAPDOC" folded "$tmp/2.pb.gz") || f
 "$HEAPDOC" merge "$small" "$small" -o - >"$tmp/stdout.pb.gz" || fail "-o -"
 cmp -s "$tmp/stdout.pb.gz" "$tmp/2.pb.gz" || fail "-o - differs from -o FILE"
 [ "$(stat -c %a "$tmp/2.pb.gz")" != 600 ] || fail "output has mkstemp's 0600 mode"
+
+# --- filtered profiles: sample-selecting filters are written, stack edits refused ---
+"$HEAPDOC" merge -focus=main.handle "$small" -o "$tmp/focus.pb.gz" || fail "merge -focus"
+cmp -s <("$HEAPDOC" folded "$tmp/focus.pb.gz") <("$HEAPDOC" folded -focus=main.handle "$small") ||
+	fail "merge -focus differs from folded -focus"
+"$HEAPDOC" folded "$tmp/focus.pb.gz" | grep -qv main.handle && fail "-focus kept other stacks"
+"$HEAPDOC" merge -hide=main.main "$small" -o "$tmp/hide.pb.gz" 2>"$tmp/err"; rc=$?
+[ $rc = 2 ] || fail "merge -hide: exit $rc"
+grep -q "^heapdoc: merge: -hide edits stacks" "$tmp/err" || fail "-hide message: $(cat "$tmp/err")"
+[ ! -e "$tmp/hide.pb.gz" ] || fail "-hide wrote a file"
+"$HEAPDOC" merge -focus='(' "$small" -o "$tmp/bad.pb.gz" 2>"$tmp/err"; rc=$?
+[ $rc = 2 ] || fail "merge bad regexp: exit $rc"
 
 # --- the parca-many series: known totals ---
 many=$HD_SHARED/corpus/parca-many

@@ -761,7 +761,7 @@ static int64_t scale_value(int64_t v, double ratio)
 }
 
 static enum hd_status add_samples(struct hd_merger *m, const struct hd_merge_input *in,
-				  struct hd_error *err)
+				  const uint8_t *keep, struct hd_error *err)
 {
 	const struct hd_profile *p = in->profile;
 	uint32_t nt = p->n_sample_types, mt = m->n_types;
@@ -774,20 +774,22 @@ static enum hd_status add_samples(struct hd_merger *m, const struct hd_merge_inp
 	int64_t *v = m->tmp_values, *mv = m->tmp_values + nt;
 
 	for (uint64_t si = 0; si < p->n_samples; si++) {
+		if (keep && !keep[si])
+			continue;
 		const int64_t *src = p->values + si * nt;
 		if (scaled) {
 			/* ScaleN keeps a sample only if a value it scaled is non-zero. */
-			bool keep = false;
+			bool nonzero = false;
 			for (uint32_t i = 0; i < nt; i++) {
 				double r = in->scales ? in->scales[i] : in->scale;
 				if (r != 1) {
 					v[i] = scale_value(src[i], r);
-					keep = keep || v[i] != 0;
+					nonzero = nonzero || v[i] != 0;
 				} else {
 					v[i] = src[i];
 				}
 			}
-			if (!keep)
+			if (!nonzero)
 				continue;
 		} else {
 			memcpy(v, src, (size_t)nt * sizeof(*v));
@@ -857,8 +859,8 @@ static enum hd_status add_samples(struct hd_merger *m, const struct hd_merge_inp
 	return HD_OK;
 }
 
-enum hd_status hd_merger_add(struct hd_merger *m, const struct hd_merge_input *in,
-			     struct hd_error *err)
+static enum hd_status merger_add(struct hd_merger *m, const struct hd_merge_input *in,
+				 const uint8_t *keep, struct hd_error *err)
 {
 	if (!m || !in || !in->profile)
 		return hd_error_set(err, HD_ERR_USAGE, "no profile to merge");
@@ -891,7 +893,30 @@ enum hd_status hd_merger_add(struct hd_merger *m, const struct hd_merge_input *i
 		if (!map_mapping(m, p, 0, &mi))
 			return nomem(m, err);
 	}
-	return add_samples(m, in, err);
+	return add_samples(m, in, keep, err);
+}
+
+enum hd_status hd_merger_add(struct hd_merger *m, const struct hd_merge_input *in,
+			     struct hd_error *err)
+{
+	return merger_add(m, in, NULL, err);
+}
+
+enum hd_status hd_profile_select(const struct hd_profile *profile, const uint8_t *keep,
+				 struct hd_profile **selected_ret, struct hd_error *err)
+{
+	if (!profile || !keep || !selected_ret)
+		return hd_error_set(err, HD_ERR_USAGE, "no profile to select from");
+	struct hd_merger *m;
+	enum hd_status st = hd_merger_new(&m, err);
+	if (st != HD_OK)
+		return st;
+	struct hd_merge_input in = {profile, 1, NULL, false};
+	st = merger_add(m, &in, keep, err);
+	if (st == HD_OK)
+		st = hd_merger_finish(m, selected_ret, err);
+	hd_merger_free(m);
+	return st;
 }
 
 /* ======================================================================
