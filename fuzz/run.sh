@@ -60,7 +60,7 @@ for t in "${targets[@]}"; do
 	art=$work/artifacts/$t
 	mkdir -p "$corpus" "$art"
 	args=(-max_total_time="$seconds" -dict="$src/fuzz/profile.dict" -rss_limit_mb=2048
-		-malloc_limit_mb=1024 -timeout=10 -max_len=262144 -print_final_stats=1
+		-malloc_limit_mb=1024 -timeout=30 -max_len=262144 -print_final_stats=1
 		-artifact_prefix="$art/")
 	[ "$jobs" -gt 1 ] && args+=(-fork="$jobs" -ignore_crashes=0)
 	log=$work/$t.log
