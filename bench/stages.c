@@ -1,0 +1,115 @@
+/*
+ * stages.c - times the stages of `heapdoc top` on one profile through the
+ * public API (read, hd_profile_parse, hd_view_new, hd_view_top, text
+ * rendering), best of N runs each, to tell which stage a change moved.
+ * Times are process CPU time (user + system, all threads), which a busy
+ * machine disturbs far less than wall time; wall time of the whole run is
+ * printed too.
+ * A benchmark helper for bench/run.sh and docs/internals/performance.md,
+ * not part of libheapdoc or the heapdoc program; built by bench/run.sh:
+ *   cc -O2 -Iinclude bench/stages.c build/libheapdoc.a $(pkg-config --libs
+ *      libdeflate libpcre2-8) -lpthread -lm -o bench/out/stages
+ * usage: stages PROFILE [RUNS]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "heapdoc/heapdoc.h"
+
+static double clock_s(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static char *slurp(const char *path, size_t *len_ret)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *d = malloc(n > 0 ? (size_t)n : 1);
+	if (!d || fread(d, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		free(d);
+		return NULL;
+	}
+	fclose(f);
+	*len_ret = (size_t)n;
+	return d;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: stages PROFILE [RUNS]\n");
+		return 2;
+	}
+	int runs = argc > 2 ? atoi(argv[2]) : 3;
+	double best[4] = {1e9, 1e9, 1e9, 1e9};
+	size_t len;
+	char *data = slurp(argv[1], &len);
+	if (!data) {
+		fprintf(stderr, "stages: cannot read %s\n", argv[1]);
+		return 1;
+	}
+	uint64_t samples = 0, locs = 0;
+	double wall0 = clock_s(CLOCK_MONOTONIC);
+	for (int r = 0; r < runs; r++) {
+		struct hd_error err;
+		struct hd_profile *p = NULL;
+		struct hd_view *v = NULL;
+		struct hd_top *top = NULL;
+		char *out = NULL;
+		size_t out_len;
+		double t0 = now();
+		if (hd_profile_parse(data, len, NULL, &p, &err) != HD_OK) {
+			fprintf(stderr, "stages: %s: %s\n", argv[1], err.msg);
+			return 1;
+		}
+		double t1 = now();
+		if (hd_view_new(p, NULL, &v, &err) != HD_OK) {
+			fprintf(stderr, "stages: view: %s\n", err.msg);
+			return 1;
+		}
+		double t2 = now();
+		if (hd_view_top(v, NULL, &top, &err) != HD_OK) {
+			fprintf(stderr, "stages: top: %s\n", err.msg);
+			return 1;
+		}
+		double t3 = now();
+		if (hd_render_top_text(v, top, &out, &out_len, &err) != HD_OK) {
+			fprintf(stderr, "stages: render: %s\n", err.msg);
+			return 1;
+		}
+		double t4 = now();
+		double d[4] = {t1 - t0, t2 - t1, t3 - t2, t4 - t3};
+		for (int i = 0; i < 4; i++)
+			if (d[i] < best[i])
+				best[i] = d[i];
+		samples = p->n_samples;
+		locs = p->n_sample_locs;
+		hd_report_text_free(out);
+		hd_top_free(top);
+		hd_view_free(v);
+		hd_profile_free(p);
+	}
+	double wall = (clock_s(CLOCK_MONOTONIC) - wall0) / runs;
+	printf("%s: %llu samples, %llu frames; CPU s, best of %d: parse %.3f, view %.3f, "
+	       "top %.3f, render %.3f; wall per run %.3f\n",
+	       argv[1], (unsigned long long)samples, (unsigned long long)locs, runs, best[0],
+	       best[1], best[2], best[3], wall);
+	free(data);
+	return 0;
+}
