@@ -342,6 +342,10 @@ struct hd_report_options {
 	enum hd_sort_order sort;    /* -flat (default) / -cum */
 	bool drop_negative;         /* -drop_negative: leave out nodes with negative values */
 	bool all_frames;            /* -all_frames: ignore the profile's drop_frames/keep_frames */
+	/* Keep Bazel's /proc/self/cwd/ prefixes in file names.  pprof strips
+	 * them in graph reports (top, peek) but not in -traces; set it for
+	 * traces to match. */
+	bool raw_paths;
 	/* Regular expressions (PCRE2 with Go-like semantics: unanchored, UTF-8,
 	 * `$` only at the end), matched against function names and file names
 	 * of each frame (and the mapping's file), as pprof does. */

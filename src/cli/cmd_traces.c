@@ -36,6 +36,7 @@ int cmd_traces(int argc, char **argv)
 		return rc;
 	}
 	rc = HD_EXIT_ERROR;
+	r.ropt.raw_paths = true; /* as pprof's printTraces: no trimPath */
 	struct hd_profile *p = hd_cli_report_load(&r);
 	struct hd_view *v = p ? hd_cli_report_view(&r, p, &rc) : NULL;
 	if (v) {

@@ -279,7 +279,7 @@ static bool prepare_function(struct builder *b, uint32_t f)
 	const struct hd_function *fn = &b->v->profile->functions[f];
 	struct hd_str file = {"", 0};
 	if (b->filename && fn->filename.len) {
-		struct hd_str t = trim_path(fn->filename);
+		struct hd_str t = b->v->options.raw_paths ? fn->filename : trim_path(fn->filename);
 		char *buf = hd_arena_alloc(b->v->arena, t.len + 3);
 		if (!buf)
 			return false;

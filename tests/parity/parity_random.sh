@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# parity_random.sh - heapdoc's reports against `go tool pprof` on random
+# profiles (tests/parity/genprof.go, fixed seeds) built to reach what real
+# heap profiles rarely show: partial inlining, recursion, nameless and
+# lineless frames, zero and negative values, labels with and without units,
+# drop_frames/keep_frames (also an invalid one), comments, durations.  For
+# each profile, `top` under a matrix of options (every granularity,
+# -noinlines, -cum, -nodecount, -nodefraction, -drop_negative, -mean, every
+# filter, tag ranges and regexps, -unit, -trim=false, -edgefraction), and
+# `traces` and `peek` under a few, must print what pprof prints, byte for
+# byte - except the order of rows sharing flat and name, which pprof leaves
+# unspecified (compared as sets by cmptop -text).  A second profile over the
+# same locations is used as -base and -diff_base.  Skips (77) without Go.
+set -u
+: "${HEAPDOC:?}" "${HD_SRCDIR:?}"
+command -v go >/dev/null 2>&1 || { echo "skipped: go not installed"; exit 77; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+[ -n "$(go env GOCACHE 2>/dev/null)" ] || export GOCACHE=${HD_BUILD:-$tmp}/go-cache
+PPROF=$(go tool -n pprof 2>/dev/null)
+[ -x "$PPROF" ] || PPROF="go tool pprof"
+export PPROF HEAPDOC
+for prog in genprof cmptop; do
+	if ! go build -o "$tmp/$prog" "$HD_SRCDIR/tests/parity/$prog.go" 2>"$tmp/build.err"; then
+		echo "FAIL: cannot build $prog:"; cat "$tmp/build.err"; exit 1
+	fi
+done
+
+SEEDS=${HD_PARITY_SEEDS:-24}
+
+# check_seed SEED WORKDIR: prints FAIL lines and "checks N".
+check_seed() {
+	local seed=$1 w=$2 n=0
+	local prof=$w/r.pb base=$w/b.pb
+	"$w/../genprof" "$seed" "$prof" "$base" || { echo "FAIL seed $seed: genprof"; echo "checks 1"; return; }
+	# compare KIND ARGS...: pprof -KIND ARGS vs heapdoc KIND ARGS; for peek
+	# the first ARG is the regexp (pprof: -peek RE, heapdoc: peek ... RE).
+	compare() {
+		local kind=$1 re=; shift
+		n=$((n + 1))
+		if [ "$kind" = peek ]; then
+			re=$1; shift
+			$PPROF -peek "$re" -symbolize=none "$@" >"$w/p.txt" 2>/dev/null
+			"$HEAPDOC" peek "$re" "$@" >"$w/h.txt" 2>"$w/h.err"
+		else
+			$PPROF -$kind -symbolize=none "$@" >"$w/p.txt" 2>/dev/null
+			"$HEAPDOC" $kind "$@" >"$w/h.txt" 2>"$w/h.err"
+		fi
+		if [ "$kind" = top ]; then
+			"$w/../cmptop" -text "$w/p.txt" "$w/h.txt" >"$w/diff" 2>&1 && return
+		else
+			cmp -s "$w/p.txt" "$w/h.txt" && return
+			diff "$w/p.txt" "$w/h.txt" | head -6 >"$w/diff"
+		fi
+		echo "FAIL seed $seed: $kind $*"
+		sed 's/^/    /' "$w/diff"
+	}
+	local a
+	while IFS= read -r a; do
+		# shellcheck disable=SC2086
+		compare top $a "$prof"
+	done <<'EOF'
+
+-lines
+-files
+-filefunctions
+-addresses
+-noinlines
+-lines -noinlines
+-addresses -noinlines
+-cum
+-cum -lines -nodecount=7
+-nodecount=5
+-nodefraction=0.05
+-nodefraction=0 -edgefraction=0.2
+-trim=false
+-drop_negative
+-mean
+-mean -sample_index=alloc_space -lines
+-sample_index=0
+-sample_index=inuse_objects -cum
+-unit=kB
+-unit=auto -lines
+-unit=B -nodefraction=0
+-focus=main\.(handle|load)
+-ignore=growSlice -lines
+-hide=runtime
+-hide=malloc\.go
+-show=main
+-show=^main\. -lines
+-show_from=walk
+-show_from=Cache -noinlines
+-prune_from=Cache
+-prune_from=helper -lines
+-focus=app -ignore=bytes -hide=sync -show=a
+-tagfocus=bytes=1kb:
+-tagfocus=bytes=:4kb
+-tagfocus=64:4096
+-tagfocus=request=64b:8kb
+-tagfocus=region=eu
+-tagfocus=eu,us
+-tagignore=region=global
+-tagignore=:512
+-focus=nomatchatall
+EOF
+	for a in "" "-lines" "-focus=main -noinlines" "-tagfocus=region=eu"; do
+		# shellcheck disable=SC2086
+		compare traces $a "$prof"
+	done
+	compare peek main "$prof"
+	compare peek 'Cache|walk' -lines "$prof"
+	compare peek 'runtime\.m' -cum "$prof"
+	compare peek '.' -focus=load -hide=sync "$prof"
+	for a in "-base=$base" "-diff_base=$base" "-diff_base=$base -lines -cum" "-base=$base -drop_negative"; do
+		# shellcheck disable=SC2086
+		compare top $a "$prof"
+	done
+	echo "checks $n"
+}
+export -f check_seed
+
+jobs=$(nproc 2>/dev/null || echo 2)
+for ((s = 1; s <= SEEDS; s++)); do
+	mkdir -p "$tmp/w$s"
+	printf '%s\0%s\0' "$s" "$tmp/w$s"
+done | xargs -0 -n 2 -P "$jobs" bash -c 'check_seed "$0" "$1"' >"$tmp/out"
+
+checks=$(awk '$1 == "checks" {s += $2} END {print s + 0}' "$tmp/out")
+fails=$(grep -c '^FAIL' "$tmp/out")
+grep -v '^checks' "$tmp/out"
+echo "parity_random: $SEEDS profiles, $checks comparisons, $fails failures"
+[ "$fails" -eq 0 ]
