@@ -6,8 +6,9 @@
  * of flamegraph.pl, which popularised it).  The script reads frame names
  * only through DOM text (textContent), never through markup, so a hostile
  * function name cannot inject code.  Frame geometry is in the attributes
- * data-x / data-w (fractions of the root, in 1e-6 units... see svg.c) of
- * each <g class="f">.  No network access, no external resources.
+ * data-x / data-w of each <g class="f">: left edge and width as fractions
+ * of the root times 1e9 (docs/internals/flame.md).  No network access, no
+ * external resources.
  */
 #ifndef HD_FLAME_JS_H
 #define HD_FLAME_JS_H

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# bench/merge_bench.sh - merge and diff speed of heapdoc against pprof:
+#   1. merge 100 snapshots of ~1 MB each (bench/out/series100, the inputs of
+#      bench/run.sh): `heapdoc merge ... -o` vs `pprof -proto ...`;
+#   2. diff two large profiles (200,000 samples each, generated here):
+#      `heapdoc top -base A B` and `heapdoc merge -base A B -o` vs
+#      `pprof -top -base A B` and `pprof -proto -base A B`;
+#   3. 10,000 small profiles merged (bench/out/series10k, if present): peak
+#      RSS must not grow with the number of inputs.
+# Prints wall time (best of BENCH_REPEAT for heapdoc, one run for pprof) and
+# peak RSS (/usr/bin/time) as a markdown table.  Reported, never gating; the
+# figures are kept in docs/internals/merge.md.
+# env: HEAPDOC (default build/heapdoc), PPROF (default ~/go/bin/pprof, else
+#      `go tool pprof`), BENCH_REPEAT (default 3).
+set -eu
+cd "$(dirname "$0")/.."
+out=bench/out
+mkdir -p "$out/runs"
+HEAPDOC=${HEAPDOC:-build/heapdoc}
+REPEAT=${BENCH_REPEAT:-3}
+[ -x "$HEAPDOC" ] || { echo "merge_bench: no heapdoc at $HEAPDOC" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "merge_bench: /usr/bin/time missing (scripts/deps.sh --all)" >&2; exit 1; }
+if [ -n "${PPROF:-}" ]; then pprof=("$PPROF")
+elif [ -x "$HOME/go/bin/pprof" ]; then pprof=("$HOME/go/bin/pprof")
+else pprof=(go tool pprof); fi
+
+gen() { # gen TARGET ARGS...
+	[ -e "$1" ] && return 0
+	local t=$1; shift
+	[ -x "$out/gen" ] || (cd bench/gen && go build -o "../../$out/gen" .)
+	echo "merge_bench: generating $t" >&2
+	"$out/gen" "$@"
+}
+# Same shapes as bench/run.sh, so the files are shared.
+gen "$out/series100/snap-00099.pb.gz" -series "$out/series100" -count 100 -samples 20000 \
+	-locations 20000 -functions 5000 -depth 48 -seed 2
+gen "$out/diff_a.pb.gz" -o "$out/diff_a.pb.gz" -samples 200000 -locations 100000 \
+	-functions 25000 -depth 64 -seed 11
+gen "$out/diff_b.pb.gz" -o "$out/diff_b.pb.gz" -samples 200000 -locations 100000 \
+	-functions 25000 -depth 64 -seed 12
+
+measure() { # measure REPEAT CMD... -> $wall $rss
+	local best="" i w r t0 t1
+	rss=0
+	for i in $(seq "$1"); do
+		t0=$(date +%s%N)
+		/usr/bin/time -f '%M' -o "$out/runs/time" "${@:2}" >"$out/runs/stdout" 2>"$out/runs/stderr" ||
+			{ echo "merge_bench: failed: ${*:2}: $(tail -2 "$out/runs/stderr")" >&2; wall=n/a; rss=n/a; return; }
+		t1=$(date +%s%N)
+		w=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", (b-a)/1e9}')
+		r=$(tail -1 "$out/runs/time")
+		if [ -z "$best" ] || awk -v a="$w" -v b="$best" 'BEGIN{exit !(a < b)}'; then best=$w; fi
+		[ "$r" -gt "$rss" ] && rss=$r
+	done
+	wall=$best
+}
+row() { # row CASE HD_WALL HD_RSS PP_WALL PP_RSS
+	local ratio=n/a
+	[ "$2" != n/a ] && [ "$4" != n/a ] && ratio=$(awk -v a="$4" -v b="$2" 'BEGIN{printf "%.1fx", a/b}')
+	printf '| %s | %s s | %s MB | %s s | %s MB | %s |\n' "$1" "$2" \
+		"$(awk -v k="$3" 'BEGIN{printf "%.0f", k/1024}')" "$4" \
+		"$(awk -v k="$5" 'BEGIN{printf "%.0f", k/1024}')" "$ratio"
+}
+
+series=$(ls "$out"/series100/*.pb.gz | sort)
+echo "| case | heapdoc | heapdoc RSS | pprof | pprof RSS | speed-up |"
+echo "|---|---|---|---|---|---|"
+# shellcheck disable=SC2086
+measure "$REPEAT" "$HEAPDOC" merge $series -o "$out/runs/m.pb.gz"; hw=$wall; hr=$rss
+# shellcheck disable=SC2086
+measure 1 "${pprof[@]}" -proto $series; pw=$wall; pr=$rss
+row "merge 100 x $(($(du -sk "$out/series100" | cut -f1) / 100)) KB -> profile.proto" "$hw" "$hr" "$pw" "$pr"
+
+a=$out/diff_a.pb.gz b=$out/diff_b.pb.gz
+measure "$REPEAT" "$HEAPDOC" top -base "$a" "$b"; hw=$wall; hr=$rss
+measure 1 "${pprof[@]}" -top -base "$a" "$b"; pw=$wall; pr=$rss
+row "top -base, 2 x $(($(stat -c %s "$a") / 1048576)) MB (200k samples each)" "$hw" "$hr" "$pw" "$pr"
+measure "$REPEAT" "$HEAPDOC" merge -diff_base "$a" "$b" -o "$out/runs/d.pb.gz"; hw=$wall; hr=$rss
+measure 1 "${pprof[@]}" -proto -diff_base "$a" "$b"; pw=$wall; pr=$rss
+row "-diff_base -> profile.proto, same inputs" "$hw" "$hr" "$pw" "$pr"
+
+if [ -d "$out/series10k" ]; then
+	for n in 100 1000 10000; do
+		files=$(ls "$out"/series10k/*.pb.gz | sort | head -n "$n")
+		# shellcheck disable=SC2086
+		measure 1 "$HEAPDOC" merge $files -o "$out/runs/k.pb.gz"
+		echo "| heapdoc merge of $n small profiles | $wall s | $(awk -v k="$rss" 'BEGIN{printf "%.0f", k/1024}') MB | | | |"
+	done
+fi
+echo
+echo "merged series100: $(stat -c %s "$out/runs/m.pb.gz") bytes gzip; largest input $(ls -S "$out"/series100/*.pb.gz | head -1 | xargs stat -c %s) bytes"
