@@ -46,6 +46,15 @@ enum hd_status hd_idmap_build(struct hd_idmap *m, const void *ids, size_t stride
 	}
 	if (n == 0)
 		return HD_OK;
+	uint64_t base = id_at(ids, stride, 0);
+	size_t run = 1;
+	while (run < n && id_at(ids, stride, run) == base + run)
+		run++;
+	if (run == n && base + n - 1 >= base) { /* sequential, no wrap: no dups */
+		m->base = base;
+		m->n_sequential = n;
+		return HD_OK;
+	}
 	if (max_id - 1 < (uint64_t)n + DENSE_SLACK) {
 		size_t len = (size_t)max_id + 1;
 		m->dense = hd_malloc(len * sizeof(uint32_t));

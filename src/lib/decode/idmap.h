@@ -11,6 +11,10 @@
 #include "common.h"
 
 struct hd_idmap {
+	/* Sequential ids (base, base+1, ...: what the Go runtime and pprof
+	 * write) need no table: index = id - base when below n_sequential. */
+	uint64_t base;
+	uint64_t n_sequential;
 	uint32_t *dense;   /* dense[id] = index or HD_NONE, id < dense_len */
 	size_t dense_len;
 	uint64_t *keys;    /* hashed ids (0 = empty slot; id 0 is never stored) */
@@ -44,6 +48,8 @@ static inline uint64_t hd_idmap_mix(uint64_t id, uint64_t seed)
 /* Index of `id`, or HD_NONE. */
 static inline uint32_t hd_idmap_get(const struct hd_idmap *m, uint64_t id)
 {
+	if (id - m->base < m->n_sequential)
+		return (uint32_t)(id - m->base);
 	if (id < m->dense_len)
 		return m->dense[id];
 	if (!m->keys || id == 0)

@@ -45,12 +45,14 @@ enum hd_pb_result hd_pb_read_varint_slow(const uint8_t **pp, const uint8_t *end,
 
 size_t hd_pb_count_varints(const uint8_t *data, size_t len)
 {
-	/* Eight bytes at a time: count the high bits, subtract from 8. */
+	/* Eight bytes at a time: a 1 in the low bit of each byte without the
+	 * continuation bit, summed by one multiplication (no POPCNT needed). */
 	size_t n = 0, i = 0;
 	for (; i + 8 <= len; i += 8) {
 		uint64_t w;
 		memcpy(&w, data + i, 8);
-		n += 8 - (size_t)__builtin_popcountll(w & 0x8080808080808080ull);
+		uint64_t ends = (~w >> 7) & 0x0101010101010101ull;
+		n += (size_t)((ends * 0x0101010101010101ull) >> 56);
 	}
 	for (; i < len; i++)
 		n += data[i] < 0x80;

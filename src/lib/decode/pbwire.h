@@ -14,6 +14,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#if defined(__GNUC__)
+#define HD_PB_INLINE static inline __attribute__((always_inline))
+#else
+#define HD_PB_INLINE static inline
+#endif
+
 enum hd_pb_result {
 	HD_PB_OK = 0,
 	HD_PB_ERR_TRUNCATED, /* a varint or fixed value runs past the end */
@@ -45,8 +51,10 @@ enum hd_pb_result hd_pb_read_varint_slow(const uint8_t **pp, const uint8_t *end,
  * Reads one varint at *pp (not past end) into *value_ret and advances *pp.
  * Accepts at most 10 bytes, the 10th being 0 or 1 (so the value fits in 64
  * bits, as Go's protowire demands).  On error *pp is unchanged.
+ * `end` must be readable at end[-1] when p < end (it is the end of the
+ * message being read).
  */
-static inline enum hd_pb_result hd_pb_read_varint(const uint8_t **pp,
+HD_PB_INLINE enum hd_pb_result hd_pb_read_varint(const uint8_t **pp,
 						  const uint8_t *end,
 						  uint64_t *value_ret)
 {
@@ -56,8 +64,9 @@ static inline enum hd_pb_result hd_pb_read_varint(const uint8_t **pp,
 		*pp = p + 1;
 		return HD_PB_OK;
 	}
-	if (end - p >= 10) {
-		/* Unrolled: no bounds checks needed. */
+	/* Unrolled without bounds checks when 10 bytes remain, or when the
+	 * data's last byte ends a varint: then no varint can run past it. */
+	if (end - p >= 10 || (p < end && end[-1] < 0x80)) {
 		uint64_t v = p[0] & 0x7f;
 		uint64_t b;
 		b = p[1]; v |= (b & 0x7f) << 7;  if (b < 0x80) { *pp = p + 2; goto done; }
@@ -114,7 +123,7 @@ static inline uint32_t hd_pb_le32(const uint8_t *p)
  * as is (pprof skips it like any unknown field).  On error *pp is left at
  * the start of the failing field so the caller can report its offset.
  */
-static inline enum hd_pb_result hd_pb_next_field(const uint8_t **pp, const uint8_t *end,
+HD_PB_INLINE enum hd_pb_result hd_pb_next_field(const uint8_t **pp, const uint8_t *end,
 						 struct hd_pb_field *f)
 {
 	const uint8_t *p = *pp;
