@@ -752,10 +752,11 @@ enum hd_status hd_render_folded(const struct hd_profile *profile,
  * no network): click a frame to zoom, Search (regex) highlights matches and
  * shows the matched percentage, each frame's tooltip gives its exact value
  * and percentage of the total.  Names are XML-escaped; bytes XML 1.0 cannot
- * hold (controls, invalid UTF-8) are shown as \xNN; names longer than 512
- * bytes are cut with "...".  At most max_frames rectangles are drawn (the
- * widest; children are never kept without their parent), so the file stays
- * under about max_frames * 1.3 KB whatever the profile size.  Differential
+ * hold (controls, invalid UTF-8) are shown as \xNN; tooltips keep at most
+ * 300 bytes of a name, with "...".  At most max_frames rectangles are drawn
+ * (the widest; children are never kept without their parent), so the file
+ * stays under about max_frames * 3.5 KB whatever the profile size (Go
+ * profiles: about 0.3 KB per frame).  Differential
  * profiles are coloured by growth (red) and shrinkage (blue); a frame's
  * width is then growth + shrinkage, like pprof's diff flame graph.
  * Returns like hd_render_folded().

@@ -43,6 +43,14 @@ static bool grow(void **arr, size_t *cap, size_t need, size_t size)
 
 #define GROW(arr, cap, need) grow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
 
+/* memcpy that accepts NULL when there is nothing to copy (empty arrays are
+ * never allocated here; copy(NULL, ..., 0) is undefined). */
+static inline void copy(void *dst, const void *src, size_t n)
+{
+	if (n)
+		memcpy(dst, src, n);
+}
+
 /*
  * Open addressing over entity indices: slots hold index + 1 (0 = empty);
  * the hash of each entity is kept beside the entity so that growing the
@@ -792,7 +800,7 @@ static enum hd_status add_samples(struct hd_merger *m, const struct hd_merge_inp
 			if (!nonzero)
 				continue;
 		} else {
-			memcpy(v, src, (size_t)nt * sizeof(*v));
+			copy(v, src, (size_t)nt * sizeof(*v));
 		}
 		bool zero = true;
 		for (uint32_t k = 0; k < mt; k++) {
@@ -821,8 +829,9 @@ static enum hd_status add_samples(struct hd_merger *m, const struct hd_merge_inp
 			const struct msample *o = &m->samples[e - 1];
 			if (m->sample_hash[e - 1] == h && o->n_locs == s->n_locs &&
 			    o->n_labels == (uint32_t)nl &&
-			    memcmp(m->sample_locs + o->first_loc, m->tmp_locs,
-				   (size_t)s->n_locs * sizeof(uint32_t)) == 0 &&
+			    (s->n_locs == 0 ||
+			     memcmp(m->sample_locs + o->first_loc, m->tmp_locs,
+				    (size_t)s->n_locs * sizeof(uint32_t)) == 0) &&
 			    labels_equal(m->labels + o->first_label, m->tmp_labels, (size_t)nl)) {
 				found = true;
 				break;
@@ -847,12 +856,12 @@ static enum hd_status add_samples(struct hd_merger *m, const struct hd_merge_inp
 		ns->n_locs = s->n_locs;
 		ns->first_label = m->n_labels;
 		ns->n_labels = (uint32_t)nl;
-		memcpy(m->sample_locs + m->n_sample_locs, m->tmp_locs,
+		copy(m->sample_locs + m->n_sample_locs, m->tmp_locs,
 		       (size_t)s->n_locs * sizeof(uint32_t));
 		m->n_sample_locs += s->n_locs;
-		memcpy(m->labels + m->n_labels, m->tmp_labels, (size_t)nl * sizeof(struct hd_label));
+		copy(m->labels + m->n_labels, m->tmp_labels, (size_t)nl * sizeof(struct hd_label));
 		m->n_labels += (size_t)nl;
-		memcpy(m->values + m->n_samples * mt, mv, (size_t)mt * sizeof(int64_t));
+		copy(m->values + m->n_samples * mt, mv, (size_t)mt * sizeof(int64_t));
 		m->sample_hash[m->n_samples] = h;
 		m->sample_tab.slots[j] = (uint32_t)++m->n_samples;
 	}
@@ -1030,10 +1039,10 @@ enum hd_status hd_merger_finish(struct hd_merger *m, struct hd_profile **merged_
 			}
 			p->sample_locs[ol++] = m->loc_map[li];
 		}
-		memcpy(p->labels + olab, m->labels + ms->first_label,
+		copy(p->labels + olab, m->labels + ms->first_label,
 		       (size_t)ms->n_labels * sizeof(struct hd_label));
 		olab += ms->n_labels;
-		memcpy(p->values + os * mt, m->values + s * mt, (size_t)mt * sizeof(int64_t));
+		copy(p->values + os * mt, m->values + s * mt, (size_t)mt * sizeof(int64_t));
 		os++;
 	}
 	p->n_samples = n_samples;
@@ -1043,9 +1052,9 @@ enum hd_status hd_merger_finish(struct hd_merger *m, struct hd_profile **merged_
 	p->n_lines = n_lines;
 	p->n_functions = n_fns;
 	p->n_mappings = n_maps;
-	memcpy(p->sample_types, m->types, (size_t)mt * sizeof(*m->types));
+	copy(p->sample_types, m->types, (size_t)mt * sizeof(*m->types));
 	p->n_sample_types = mt;
-	memcpy(p->comments, m->comments, m->n_comments * sizeof(*m->comments));
+	copy(p->comments, m->comments, m->n_comments * sizeof(*m->comments));
 	p->n_comments = (uint32_t)m->n_comments;
 	p->period_type = m->period_type;
 	p->period = m->period;
