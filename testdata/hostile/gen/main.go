@@ -214,11 +214,11 @@ func main() {
 	names := profile(hostile, nil)
 	files["hostile-names.pb.gz"] = gz(names)
 	var text strings.Builder
-	text.WriteString("heap profile: 2: 128 [2: 128] @ heap/1048576\n")
-	text.WriteString("1: 64 [1: 64] @ 0x401010 0x401020\n")
+	text.WriteString("heap profile: 2: 128 [4: 256] @ heap/1048576\n")
+	text.WriteString("1: 64 [2: 128] @ 0x401010 0x401020\n")
 	text.WriteString("#\t0x40100f\tmain.\x1b[31mRED\x1b[0m+0xf\t/src/<b>x</b>.go:10\n")
 	text.WriteString("#\t0x40101f\tmain.<script>alert(1)</script>+0x1f\t/src/main.go:20\n\n")
-	text.WriteString("1: 64 [1: 64] @ 0x401030\n")
+	text.WriteString("1: 64 [2: 128] @ 0x401030\n")
 	text.WriteString("#\t0x40102f\t$(touch /tmp/heapdoc-pwned)+0xf\t../../etc/passwd:1\n")
 	files["hostile-names.txt"] = []byte(text.String())
 
