@@ -213,6 +213,33 @@ static void test_small_profile(void **state)
 	pbenc_release(&e);
 }
 
+static void test_input_not_retained(void **state)
+{
+	(void)state;
+	/* Raw and gzip input may be freed right after parsing. */
+	for (int gz = 0; gz < 2; gz++) {
+		struct pbenc e;
+		pbenc_init(&e);
+		pbenc_small_profile(&e);
+		size_t len = e.len;
+		uint8_t *data = e.data;
+		if (gz) {
+			data = pbenc_gzip(e.data, e.len, &len);
+			pbenc_release(&e);
+		}
+		struct hd_profile *p;
+		struct hd_error err;
+		assert_int_equal(hd_profile_parse(data, len, NULL, &p, &err), HD_OK);
+		memset(data, 0xaa, len);
+		free(data); /* ASan reports any later read */
+		assert_true(str_is(p->functions[0].name, "main.a"));
+		assert_true(str_is(p->mappings[0].filename, "/bin/app"));
+		assert_true(str_is(p->sample_types[2].type, "inuse_objects"));
+		assert_true(str_is(p->labels[0].key, "bytes"));
+		hd_profile_free(p);
+	}
+}
+
 /* The same profile, packed or unpacked, string table first or last. */
 static void build_variant(struct pbenc *e, bool packed, bool strings_first)
 {
@@ -863,6 +890,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_small_profile),
+		cmocka_unit_test(test_input_not_retained),
 		cmocka_unit_test(test_packed_unpacked_any_order),
 		cmocka_unit_test(test_unknown_fields_skipped),
 		cmocka_unit_test(test_labels),

@@ -25,15 +25,17 @@ enum hd_status hd_gunzip(const uint8_t *in, size_t in_len, uint64_t max_out,
 
 /*
  * Decodes profile.proto wire data into `p` (a zeroed profile whose arena is
- * set).  `data` must live as long as the profile (it is arena-owned by the
- * caller): strings point into it.  Validates like pprof's postDecode and
- * CheckValid.  Returns HD_OK, HD_ERR_PROTOBUF (wire errors, with offset),
- * HD_ERR_PROFILE (semantic errors), HD_ERR_LIMIT or HD_ERR_NOMEM.  On
- * failure `p` holds partial data and must just be freed.
+ * set).  Strings point into `data`, which must then live as long as the
+ * profile (the inflated buffer, arena-owned), unless copy_strings is set:
+ * then the string table is copied into the arena in one block and `data`
+ * is not retained (raw input belongs to the caller).  Validates like
+ * pprof's postDecode and CheckValid.  Returns HD_OK, HD_ERR_PROTOBUF (wire
+ * errors, with offset), HD_ERR_PROFILE (semantic errors), HD_ERR_LIMIT or
+ * HD_ERR_NOMEM.  On failure `p` holds partial data and must just be freed.
  */
 enum hd_status hd_proto_decode(struct hd_profile *p, const uint8_t *data,
-			       size_t len, const struct hd_limits *limits,
-			       struct hd_error *err);
+			       size_t len, bool copy_strings,
+			       const struct hd_limits *limits, struct hd_error *err);
 
 /*
  * True when `data` looks like a legacy heap text profile: its first

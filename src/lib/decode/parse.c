@@ -162,19 +162,15 @@ enum hd_status hd_profile_parse(const void *data, size_t len,
 		}
 		p->format = HD_FORMAT_PROTO_GZIP;
 	} else {
-		/* The profile keeps its bytes: strings point into them. */
-		buf = hd_arena_memdup(p->arena, in, len);
-		if (!buf) {
-			st = hd_error_set(err, HD_ERR_NOMEM, "out of memory");
-			goto fail;
-		}
+		/* The caller's bytes: the decoder copies the strings it keeps. */
+		buf = (uint8_t *)(uintptr_t)in;
 		blen = len;
 		p->format = HD_FORMAT_PROTO;
 	}
 
 	struct hd_error proto_err;
 	memset(&proto_err, 0, sizeof(proto_err));
-	st = hd_proto_decode(p, buf, blen, &lim, &proto_err);
+	st = hd_proto_decode(p, buf, blen, !gz, &lim, &proto_err);
 	if (st == HD_OK) {
 		*profile_ret = p;
 		return HD_OK;

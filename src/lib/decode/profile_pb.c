@@ -48,6 +48,7 @@ struct ctx {
 	const uint8_t *end;
 	const struct hd_limits *lim;
 	struct hd_error *err;
+	bool copy_strings;
 
 	/* pass 1 */
 	uint64_t n[F_MAX + 1];      /* top-level field counts */
@@ -62,7 +63,10 @@ struct ctx {
 	size_t odd_sample_offset;
 	bool has_odd_sample;
 
+	uint64_t string_bytes;
+
 	/* pass 2 */
+	char *string_copy; /* where the next copied string goes, or NULL */
 	struct hd_str *strings;
 	size_t n_strings;
 
@@ -269,6 +273,7 @@ static enum hd_status pass_count(struct ctx *c)
 			if (c->n[num] == 1 && f.len != 0)
 				return hd_error_set_at(c->err, HD_ERR_PROFILE, off(c, at),
 						       "string_table[0] must be the empty string");
+			c->string_bytes += f.len; /* cannot overflow: bytes of the input */
 			break;
 		case F_DROP_FRAMES: st = scalar(c, &f, at, &c->drop_frames_x); break;
 		case F_KEEP_FRAMES: st = scalar(c, &f, at, &c->keep_frames_x); break;
@@ -369,6 +374,8 @@ static enum hd_status allocate(struct ctx *c)
 	p->functions = arena_array(c, c->n[F_FUNCTION], sizeof(*p->functions));
 	p->mappings = arena_array(c, c->n[F_MAPPING], sizeof(*p->mappings));
 	p->comments = arena_array(c, c->n_comments, sizeof(*p->comments));
+	if (c->copy_strings)
+		c->string_copy = hd_arena_alloc(p->arena, (size_t)c->string_bytes + 1);
 	if (!c->strings || hd_arena_failed(p->arena))
 		return nomem(c);
 	return HD_OK;
@@ -422,6 +429,12 @@ static enum hd_status fill_string(struct ctx *c, const struct hd_pb_field *f,
 	struct hd_str *s = &c->strings[c->n_strings++];
 	s->ptr = (const char *)f->data;
 	s->len = f->len;
+	if (c->string_copy) {
+		/* Raw input is the caller's: strings move to the profile. */
+		memcpy(c->string_copy, f->data, f->len);
+		s->ptr = c->string_copy;
+		c->string_copy += f->len;
+	}
 	return HD_OK;
 }
 
@@ -790,11 +803,12 @@ static enum hd_status fill_sample(struct ctx *c, const struct hd_pb_field *sf,
 #define BIT(f) (1u << (f))
 
 enum hd_status hd_proto_decode(struct hd_profile *p, const uint8_t *data,
-			       size_t len, const struct hd_limits *limits,
-			       struct hd_error *err)
+			       size_t len, bool copy_strings,
+			       const struct hd_limits *limits, struct hd_error *err)
 {
 	struct ctx c;
 	memset(&c, 0, sizeof(c));
+	c.copy_strings = copy_strings;
 	c.p = p;
 	c.base = data;
 	c.end = data + len;
