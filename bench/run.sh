@@ -36,7 +36,7 @@ HEAPDOC=${HEAPDOC:-$root/build/heapdoc}
 HD_SHARED=${HD_SHARED:-$root/../shared}
 REPEAT=${BENCH_REPEAT:-3}
 out=$root/bench/out
-mkdir -p "$out/runs" "$out/callgrind"
+mkdir -p "$out/bench-runs" "$out/callgrind"
 [ -x "$HEAPDOC" ] || { echo "bench: no heapdoc binary at $HEAPDOC (run make)" >&2; exit 1; }
 
 # ---- pprof: a prebuilt newest pprof, so compile time is not measured ----
@@ -89,9 +89,9 @@ small=$(ls testdata/profiles/go1.26/*/06.pb.gz 2>/dev/null | head -1 || true)
 # into $wall $rss; $ok=0 if it failed.
 now_ns() { date +%s%N; }
 run_once() {
-	local tf=$out/runs/time.$$ t0 t1 rc=0
+	local tf=$out/bench-runs/time.$$ t0 t1 rc=0
 	t0=$(now_ns)
-	/usr/bin/time -f '%M' -o "$tf" "$@" >"$out/runs/stdout" 2>"$out/runs/stderr" || rc=$?
+	/usr/bin/time -f '%M' -o "$tf" "$@" >"$out/bench-runs/stdout" 2>"$out/bench-runs/stderr" || rc=$?
 	t1=$(now_ns)
 	once_wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", (b-a)/1e9}')
 	once_rss=$(tail -1 "$tf")
@@ -104,28 +104,28 @@ run_measure() {
 	for ((i = 0; i < n; i++)); do
 		if ! run_once "$@"; then
 			ok=0
-			echo "bench: failed: $* ($(head -c 300 "$out/runs/stderr"))" >&2
+			echo "bench: failed: $* ($(head -c 300 "$out/bench-runs/stderr"))" >&2
 			return 0
 		fi
 		if [ -z "$wall" ] || awk -v a="$once_wall" -v b="$wall" 'BEGIN{exit !(a<b)}'; then wall=$once_wall; fi
 		if [ -z "$rss" ] || [ "$once_rss" -gt "$rss" ]; then rss=$once_rss; fi
 		# A run of more than 10 s is measured once: the noise is small
 		# against it, and the suite must finish.
-		awk -v a="$once_wall" 'BEGIN{exit !(a > 10)}' && break
+		if awk -v a="$once_wall" 'BEGIN{exit !(a > 10)}'; then break; fi
 	done
 }
 # pprof's flame graph lives in its web UI: time from start until the page of
 # /flamegraph has been served, peak RSS of the whole server.
 pprof_flame() {
-	local port=$((20000 + RANDOM % 20000)) tf=$out/runs/time.flame t0 t1 pid deadline
+	local port=$((20000 + RANDOM % 20000)) tf=$out/bench-runs/time.flame t0 t1 pid deadline
 	t0=$(now_ns)
 	/usr/bin/time -f '%M' -o "$tf" "${pprof_cmd[@]}" -http=127.0.0.1:$port -no_browser "$@" \
-		>"$out/runs/stdout" 2>"$out/runs/stderr" &
+		>"$out/bench-runs/stdout" 2>"$out/bench-runs/stderr" &
 	pid=$!
 	deadline=$((SECONDS + 1800))
 	ok=0
 	while [ $SECONDS -lt $deadline ] && kill -0 $pid 2>/dev/null; do
-		if curl -sf -o "$out/runs/flame.html" "http://127.0.0.1:$port/flamegraph"; then ok=1; break; fi
+		if curl -sf -o "$out/bench-runs/flame.html" "http://127.0.0.1:$port/flamegraph"; then ok=1; break; fi
 		sleep 0.05
 	done
 	t1=$(now_ns)
@@ -138,8 +138,8 @@ instructions() { # callgrind Ir of a heapdoc run
 	local tag=$1
 	shift
 	valgrind --tool=callgrind --callgrind-out-file="$out/callgrind/$tag.out" "$@" \
-		>/dev/null 2>"$out/runs/cg.err" || { echo "n/a"; return; }
-	sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$out/runs/cg.err" | tail -1
+		>/dev/null 2>"$out/bench-runs/cg.err" || { echo "n/a"; return; }
+	sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$out/bench-runs/cg.err" | tail -1
 }
 
 have_cmd() { "$HEAPDOC" --help 2>/dev/null | grep -qE "^  $1 "; }
@@ -165,7 +165,7 @@ bench_case() {
 	local hw="" hr="" pw="" pr="" fw="" fr="" ir="n/a"
 	if have_cmd "$cmd"; then
 		run_measure "$REPEAT" "$HEAPDOC" "$cmd" "${hd[@]}"
-		[ "$ok" = 1 ] && { hw=$wall; hr=$rss; }
+		if [ "$ok" = 1 ]; then hw=$wall; hr=$rss; fi
 		if [ "$ok" = 1 ] && [ "$callgrind" = 1 ]; then
 			# callgrind runs ~50x slower: only where that stays reasonable.
 			if awk -v a="$hw" 'BEGIN{exit !(a <= 5)}'; then
@@ -181,19 +181,19 @@ bench_case() {
 		else
 			run_measure 1 "${pprof_cmd[@]}" "${pp[@]}"
 		fi
-		[ "$ok" = 1 ] && { pw=$wall; pr=$rss; }
+		if [ "$ok" = 1 ]; then pw=$wall; pr=$rss; fi
 	fi
 	# The floor: inflating the same bytes and nothing else.
 	run_measure "$REPEAT" bash -c 'for f; do libdeflate-gunzip -c "$f"; done >/dev/null' floor "${fl[@]}"
-	[ "$ok" = 1 ] && { fw=$wall; fr=$rss; }
+	if [ "$ok" = 1 ]; then fw=$wall; fr=$rss; fi
 	add_row "| $label | $cmd | $(fmt_s "$hw") | $(fmt_mb "$hr") | $(fmt_s "$pw") | $(fmt_mb "$pr") | $(fmt_s "$fw") | $(fmt_mb "$fr") | $(ratio "$hw" "$fw") | $(ratio "$pw" "$hw") | $(ratio "$hr" "$pr") | $ir |"
 	# machine-readable copy for the target checks below
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$cmd" "${hw:-na}" "${hr:-na}" \
-		"${pw:-na}" "${pr:-na}" "${fw:-na}" "${fr:-na}" >>"$out/runs/raw.txt"
+		"${pw:-na}" "${pr:-na}" "${fw:-na}" "${fr:-na}" >>"$out/bench-runs/raw.txt"
 }
 
-: >"$out/runs/raw.txt"
-scratch=$out/runs/scratch
+: >"$out/bench-runs/raw.txt"
+scratch=$out/bench-runs/scratch
 mkdir -p "$scratch"
 for f in "${singles[@]}"; do
 	label="$(basename "$(dirname "$f")")/$(basename "$f") ($(du -k "$f" | cut -f1) KB)"
@@ -209,7 +209,7 @@ series_case() { # LABEL DIR COUNT
 	bench_case "$label" merge "merge$n" -o "$scratch/merged.pb.gz" "${files[@]}" -- \
 		cmd -proto -output "$scratch/pprof-merged.pb.gz" "${files[@]}" -- "${files[@]}"
 }
-series_case "series of 100 x $(du -sk "$out/series100" | cut -f1) KB total" "$out/series100" 100
+series_case "100 snapshots of ~1 MB ($(($(du -sk "$out/series100" | cut -f1) / 1024)) MB)" "$out/series100" 100
 if [ "$quick" = 0 ]; then
 	series_case "1,000 small profiles" "$out/series10k" 1000
 	series_case "10,000 small profiles" "$out/series10k" 10000
@@ -233,14 +233,27 @@ while IFS=$'\t' read -r label cmd hw hr pw pr fw fr; do
 		awk -v r="$r" 'BEGIN{exit !(r <= 1.5)}' && v=ok
 		check "$v: top on the 1M-sample profile takes $r x the time of inflating it alone (target <= 1.5)"
 	fi
-	[ "$cmd" = merge ] && [[ $label == 1,000* ]] && m1=$hr
-	[ "$cmd" = merge ] && [[ $label == 10,000* ]] && m10=$hr
-done <"$out/runs/raw.txt"
+	if [ "$cmd" = merge ] && [[ $label == 1,000* ]]; then m1=$hr; fi
+	if [ "$cmd" = merge ] && [[ $label == 10,000* ]]; then m10=$hr; fi
+done <"$out/bench-runs/raw.txt"
 m1=${m1:-na} m10=${m10:-na}
 if [ "$m1" != na ] && [ "$m10" != na ]; then
 	v=FAIL
 	awk -v a="$m1" -v b="$m10" 'BEGIN{exit !(b <= a * 1.5 + 8192)}' && v=ok
 	check "$v: merge peak RSS $(fmt_mb "$m1") for 1,000 profiles, $(fmt_mb "$m10") for 10,000 (target: bounded, <= 1.5x + 8 MB)"
+fi
+
+# Where the time of `top` goes, stage by stage (bench/stages.c, CPU time).
+stages=""
+lib=$(dirname "$HEAPDOC")/libheapdoc.a
+if [ -f "$lib" ] && cc -O2 -Iinclude bench/stages.c "$lib" $(pkg-config --libs libdeflate libpcre2-8) \
+	-lpthread -lm -o "$out/stages" 2>/dev/null; then
+	for f in "${singles[@]}"; do
+		stages+="- $("$out/stages" "$f" 3 2>&1 | sed "s|$root/||; s|$HD_SHARED/||")"$'\n'
+		for r in 1 2 3; do /usr/bin/time -f '%U %S' -o "$out/bench-runs/inflate.cpu" libdeflate-gunzip -c "$f" >/dev/null; cat "$out/bench-runs/inflate.cpu"; done |
+			awk -v f="$(basename "$f")" 'NR == 1 || $1 + $2 < best { best = $1 + $2 } END { printf "  (inflating %s alone: %.3f s CPU, best of 3)\n", f, best }' >>"$out/bench-runs/inflate.txt"
+		stages+="$(tail -1 "$out/bench-runs/inflate.txt")"$'\n'
+	done
 fi
 
 {
@@ -257,6 +270,12 @@ fi
 	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 	printf '%s\n' "${rows[@]}"
 	echo
+	if [ -n "$stages" ]; then
+		echo "Stages of \`top\` (process CPU time, so less disturbed by a busy machine):"
+		echo
+		printf '%s' "$stages"
+		echo
+	fi
 	echo "Targets:"
 	echo
 	if [ ${#checks[@]} -eq 0 ]; then echo "- (no target could be evaluated in this run)"; else printf '%s\n' "${checks[@]}"; fi
