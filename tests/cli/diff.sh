@@ -54,6 +54,13 @@ if [ -f "$td/01.txt" ] && [ -f "$td/06.pb.gz" ]; then
 		want=$("$HEAPDOC" folded -inuse_space "$td/01.txt" | awk '{s += $NF} END {printf "%.0f\n", s}')
 		got=$(sums <"$tmp/mix" | cut -d' ' -f1)
 		[ "$got" = "$want" ] || fail "legacy base total: $got, want $want"
+		# the text snapshot and the proto one were taken at the same
+		# moment: the diff reports must agree row for row
+		if "$HEAPDOC" top --help >/dev/null 2>&1; then
+			cmp -s <("$HEAPDOC" top -diff_base "$td/01.txt" "$td/06.pb.gz" | sed -n '/^Showing/,$p') \
+				<("$HEAPDOC" top -diff_base "$td/01.pb.gz" "$td/06.pb.gz" | sed -n '/^Showing/,$p') ||
+				fail "top -diff_base with a text base differs from the proto base"
+		fi
 	else
 		echo "note: legacy text not readable yet ($(cat "$tmp/err")); mixed check skipped"
 	fi
