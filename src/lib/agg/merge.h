@@ -1,0 +1,154 @@
+/*
+ * merge.h - the state of an hd_merger, shared by merge.c (lifecycle,
+ * headers and sample types, finish, normalize) and merge_keys.c (pprof's
+ * mapping, function, location and sample keys; folding samples in).
+ * Private to src/lib/agg; the public API is in include/heapdoc/heapdoc.h
+ * and the semantics in docs/internals/merge.md.
+ */
+#ifndef HD_MERGE_H
+#define HD_MERGE_H
+
+#include "common.h"
+
+/* ======================================================================
+ * Growable arrays and an index hash table
+ * ====================================================================== */
+
+/* Grows *arr (element size `size`) so that it holds at least `need`. */
+bool hd_merge_grow(void **arr, size_t *cap, size_t need, size_t size);
+
+#define GROW(arr, cap, need) hd_merge_grow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+
+/* memcpy that accepts NULL when there is nothing to copy (empty arrays are
+ * never allocated here; copy(NULL, ..., 0) is undefined). */
+static inline void copy(void *dst, const void *src, size_t n)
+{
+	if (n)
+		memcpy(dst, src, n);
+}
+
+/*
+ * Open addressing over entity indices: slots hold index + 1 (0 = empty);
+ * the hash of each entity is kept beside the entity so that growing the
+ * table never recomputes keys.  Capacity is a power of two, load <= 1/2.
+ */
+struct idxtab {
+	uint32_t *slots;
+	uint64_t mask;
+	uint64_t count;
+};
+
+/* Makes room for `want` entries; `hashes` are the entities' hashes. */
+bool hd_merge_idxtab_reserve(struct idxtab *t, uint64_t want, const uint64_t *hashes);
+
+/* ======================================================================
+ * The merger's state
+ * ====================================================================== */
+
+/* A merged sample: its locations, labels and values live in side arrays. */
+struct msample {
+	uint64_t first_loc;
+	uint64_t first_label;
+	uint32_t n_locs;
+	uint32_t n_labels;
+};
+
+/* Per-input memo of a mapping: merged index and address offset. */
+struct mapinfo {
+	uint32_t merged; /* HD_NONE = not seen yet in this input */
+	int64_t offset;
+};
+
+struct hd_merger {
+	/* The result, created up front so that interned strings live in its
+	 * arena and need no copy at the end. */
+	struct hd_profile *out;
+	/* interned strings: equal content <=> equal pointer */
+	struct hd_arena *strings; /* = out->arena */
+	struct hd_str *strs;
+	uint64_t *str_hash;
+	size_t n_strs, cap_strs, cap_str_hash;
+	struct idxtab str_tab;
+	uint64_t seed;
+
+	/* header */
+	size_t n_inputs;
+	struct hd_value_type *types; /* current intersection, first input's order */
+	uint32_t n_types;
+	struct hd_value_type period_type;
+	int64_t period, time_nanos, duration_nanos;
+	struct hd_str drop_frames, keep_frames, default_sample_type, doc_url;
+	struct hd_str *comments;
+	size_t n_comments, cap_comments;
+	/* per input, for pprof's default_sample_type rule (see finish) */
+	struct hd_str *in_default;
+	struct hd_str *in_types; /* n_in_types[i] names each */
+	uint32_t *in_ntypes;
+	size_t cap_in_default, cap_in_types, n_in_types, cap_in_ntypes;
+
+	/* mappings */
+	struct hd_mapping *maps;
+	uint64_t *map_hash;
+	size_t n_maps, cap_maps, cap_map_hash;
+	struct idxtab map_tab;
+
+	/* functions */
+	struct hd_function *fns;
+	uint64_t *fn_hash;
+	size_t n_fns, cap_fns, cap_fn_hash;
+	struct idxtab fn_tab;
+
+	/* locations and their lines (function = merged function index) */
+	struct hd_location *locs;
+	uint64_t *loc_hash;
+	size_t n_locs, cap_locs, cap_loc_hash;
+	struct hd_line *lines;
+	size_t n_lines, cap_lines;
+	struct idxtab loc_tab;
+
+	/* samples */
+	struct msample *samples;
+	uint64_t *sample_hash;
+	size_t n_samples, cap_samples, cap_sample_hash;
+	uint32_t *sample_locs;
+	size_t n_sample_locs, cap_sample_locs;
+	struct hd_label *labels; /* canonical order, interned strings */
+	size_t n_labels, cap_labels;
+	int64_t *values; /* n_samples * n_types */
+	size_t cap_values;
+	struct idxtab sample_tab;
+
+	/* per-input scratch, sized to the largest input seen */
+	uint32_t *loc_map, *fn_map;
+	struct mapinfo *map_map;
+	size_t cap_loc_map, cap_fn_map, cap_map_map;
+	int64_t *key_slots; /* location key slots (see loc_key_hash) */
+	uint8_t *key_set;
+	size_t cap_key_slots, cap_key_set;
+	uint32_t *tmp_locs;
+	size_t cap_tmp_locs;
+	struct hd_label *tmp_labels;
+	size_t cap_tmp_labels;
+	int64_t *tmp_values;
+	size_t cap_tmp_values;
+	uint32_t *colmap; /* merged type -> input column */
+	size_t cap_colmap;
+
+	bool failed; /* an error happened: only free is allowed */
+	bool finished;
+};
+
+enum hd_status hd_merge_nomem(struct hd_merger *m, struct hd_error *err);
+/* Interns s (equal content <=> equal pointer, in the result's arena);
+ * a slice with a NULL ptr when out of memory. */
+struct hd_str hd_merge_intern(struct hd_merger *m, struct hd_str s);
+/* Merged index and address offset of p's mapping `src` (pprof's
+ * mapMapping); false when out of memory. */
+bool hd_merge_map_mapping(struct hd_merger *m, const struct hd_profile *p, uint32_t src,
+			  struct mapinfo *ret);
+/* Folds the samples of in->profile (only those with keep[i] set, when keep
+ * is not NULL) into m; add_header() has computed m->colmap. */
+enum hd_status hd_merge_add_samples(struct hd_merger *m, const struct hd_merge_input *in,
+				    const uint8_t *keep, struct hd_error *err);
+
+#endif /* HD_MERGE_H */
