@@ -754,6 +754,20 @@ static void test_not_profiles(void **state)
 	pbenc_reset(&e);
 	pbenc_raw(&e, "hello\x1b[31m world\n", 17);
 	expect_error(&e, HD_ERR_FORMAT, "looks like text, not a heap profile (first line 'hello\\x1b[31m world')");
+	/* Binary that does not start like a Profile message: FORMAT; binary
+	 * that does (a truncated sample): the protobuf error stands. */
+	pbenc_reset(&e);
+	pbenc_raw(&e, "this is not\0\1\2 a profile", 24);
+	expect_error(&e, HD_ERR_FORMAT, "unrecognized data, not a profile (starts 'this is not\\x00\\x01\\x02 a profile')");
+	pbenc_reset(&e);
+	pbenc_raw(&e, "\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b", 8); /* groups */
+	expect_error(&e, HD_ERR_FORMAT, "unrecognized data, not a profile (starts '\\x0b\\x0b");
+	pbenc_reset(&e);
+	pbenc_raw(&e, "\x12\x05\x08", 3);
+	expect_error(&e, HD_ERR_PROTOBUF, "length runs past the end of the data in profile");
+	pbenc_reset(&e);
+	pbenc_raw(&e, "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a", 8); /* PNG */
+	expect_error(&e, HD_ERR_FORMAT, "unrecognized data");
 	pbenc_release(&e);
 }
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "decode/decode.h"
+#include "decode/pbwire.h"
 #include "model/model.h"
 
 static void fill_limits(struct hd_limits *lim, const struct hd_limits *user)
@@ -61,16 +62,51 @@ static bool contains_ci(const uint8_t *s, size_t len, const char *needle)
  */
 static bool looks_textual(const uint8_t *s, size_t len)
 {
-	size_t n = len < 512 ? len : 512, odd = 0;
+	size_t n = len < 512 ? len : 512, odd = 0, visible = 0;
 	for (size_t i = 0; i < n; i++) {
 		uint8_t ch = s[i];
 		if (ch == 0)
 			return false;
-		if (ch < 0x20 && ch != '\n' && ch != '\r' && ch != '\t' && ch != 0x1b &&
-		    ch != '\f' && ch != '\v')
+		if (ch > 0x20)
+			visible++;
+		else if (ch != ' ' && ch != '\n' && ch != '\r' && ch != '\t' && ch != 0x1b)
 			odd++;
 	}
-	return odd * 20 <= n; /* at most 5% */
+	return visible > 0 && odd * 20 <= n; /* at most 5% */
+}
+
+/*
+ * True if the data starts like a Profile message: a field of profile.proto
+ * with its wire type (every writer starts with one).  When not, a decoding
+ * error means "this is something else", not a damaged profile.
+ */
+static bool starts_like_profile(const uint8_t *s, size_t len)
+{
+	const uint8_t *p = s;
+	uint64_t tag;
+	if (hd_pb_read_varint(&p, s + len, &tag) != HD_PB_OK)
+		return false;
+	uint64_t field = tag >> 3;
+	unsigned wt = (unsigned)(tag & 7);
+	if (field == 0 || field > 15)
+		return false;
+	if (field <= 6 || field == 11)
+		return wt == 2;
+	return wt == 0 || (field == 13 && wt == 2);
+}
+
+/* The first bytes of s, escaped, for a message. */
+static void quote_start(const uint8_t *s, size_t len, char *out, size_t cap)
+{
+	size_t o = 0;
+	for (size_t k = 0; k < len && o + 5 < cap && k < 24; k++) {
+		uint8_t ch = s[k];
+		if (ch < 0x20 || ch >= 0x7f || ch == '\'')
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", ch);
+		else
+			out[o++] = (char)ch;
+	}
+	out[o] = '\0';
 }
 
 /*
@@ -188,6 +224,14 @@ enum hd_status hd_profile_parse(const void *data, size_t len,
 		}
 		if (describe_non_profile(buf, blen, gz, err)) {
 			st = HD_ERR_FORMAT;
+			goto fail;
+		}
+		if (st == HD_ERR_PROTOBUF && !starts_like_profile(buf, blen)) {
+			char start[128];
+			quote_start(buf, blen, start, sizeof(start));
+			st = hd_error_set(err, HD_ERR_FORMAT,
+					  "%sunrecognized data, not a profile (starts '%s')",
+					  gz ? "gzip data holds " : "", start);
 			goto fail;
 		}
 	}
