@@ -23,7 +23,10 @@
 
 static void merge_error(const char *path, const struct hd_error *err)
 {
-	if (path)
+	if (path && err->code == HD_ERR_INCOMPATIBLE)
+		hd_cli_error("cannot merge '%s' with the profiles before it: %s",
+			     strcmp(path, "-") == 0 ? "<stdin>" : path, err->msg);
+	else if (path)
 		hd_cli_input_error(path, err);
 	else
 		hd_cli_error("cannot merge profiles: %s", err->msg);

@@ -37,6 +37,14 @@ grep -q "cannot both be specified" "$tmp/err" || fail "-base/-diff_base message"
 "$HEAPDOC" merge "$HD_SRCDIR/testdata/hostile/truncated.pb.gz" "$small" -o "$tmp/x.pb.gz" 2>"$tmp/err"; rc=$?
 [ $rc = 1 ] || fail "corrupt input: exit $rc"
 grep -q "^heapdoc: cannot read '.*truncated.pb.gz': " "$tmp/err" || fail "corrupt input message: $(cat "$tmp/err")"
+legacy=$HD_SHARED/corpus/pprof-legacy/cppbench.heap
+if [ -f "$legacy" ] && "$HEAPDOC" folded "$legacy" >/dev/null 2>&1; then
+	# a C++ heapz profile has types objects/space: nothing in common
+	"$HEAPDOC" merge "$small" "$legacy" -o "$tmp/x.pb.gz" 2>"$tmp/err"; rc=$?
+	[ $rc = 1 ] || fail "incompatible: exit $rc"
+	grep -q "^heapdoc: cannot merge '$legacy' with the profiles before it: profiles have no sample type in common: \[alloc_objects/count .*\] and \[objects/count space/bytes\]$" "$tmp/err" ||
+		fail "incompatible message: $(cat "$tmp/err")"
+fi
 mkdir "$tmp/dir"
 "$HEAPDOC" merge "$small" -o "$tmp/dir" 2>"$tmp/err"; rc=$?
 [ $rc = 1 ] || fail "output is a directory: exit $rc"
