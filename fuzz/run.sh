@@ -30,6 +30,8 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:allocator_ma
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 status=0
+mkdir -p "$work"
+replay_log=$work/replay.log
 # 1. Replay: every kept crasher must now run clean.
 for t in "${targets[@]}"; do
 	bin=$build/fuzz_$t
@@ -40,19 +42,18 @@ for t in "${targets[@]}"; do
 	for f in "$dir"/*; do
 		[ -f "$f" ] || continue
 		n=$((n + 1))
-		if ! "$bin" -rss_limit_mb=2048 -timeout=20 "$f" >"$work.replay.log" 2>&1; then
+		if ! "$bin" -rss_limit_mb=2048 -timeout=20 "$f" >"$replay_log" 2>&1; then
 			echo "fuzz: crasher $f still fails in fuzz_$t:" >&2
-			grep -E 'ERROR|SUMMARY|invariant|#[0-9] ' "$work.replay.log" | head -20 >&2
+			grep -E 'ERROR|SUMMARY|invariant|#[0-9] ' "$replay_log" | head -20 >&2
 			status=1
 		fi
 	done
 	echo "fuzz: fuzz_$t: replayed $n kept crashers" >&2
 done
-rm -f "$work.replay.log"
+rm -f "$replay_log"
 [ "${FUZZ_REPLAY_ONLY:-0}" = 1 ] && exit $status
 
 # 2. Fuzz.
-mkdir -p "$work"
 bash "$src/fuzz/seeds.sh" "$work/seeds" 2>/dev/null
 for t in "${targets[@]}"; do
 	bin=$build/fuzz_$t
