@@ -23,6 +23,11 @@ clang -fsanitize=fuzzer,address "$probe/p.c" -o "$probe/p" 2>/dev/null ||
 	{ echo "SKIP: clang has no libFuzzer runtime (libclang-rt-*-dev; scripts/deps.sh --fuzz)"; exit 77; }
 
 fb=$HD_SRCDIR/build-fuzz
+mkdir -p "$fb"
+# Several `make check` runs (or `make fuzz`) may share build-fuzz/: one
+# configure-and-build at a time.
+exec 9>"$fb/.smoke-build.lock"
+flock 9
 if [ ! -f "$fb/build.ninja" ]; then
 	(cd "$HD_SRCDIR" && cmake --preset fuzz >/dev/null) || { echo "FAIL: cannot configure $fb" >&2; exit 1; }
 fi
@@ -31,6 +36,7 @@ if ! cmake --build "$fb" >"$probe/build.log" 2>&1; then
 	tail -20 "$probe/build.log" >&2
 	exit 1
 fi
+flock -u 9
 # Small seeds only: a smoke run must get past its first pass in seconds.
 export SEED_MAX_KB=${SEED_MAX_KB:-40}
 FUZZ_WORK=${HD_BUILD:-$probe}/fuzz-smoke exec bash "$HD_SRCDIR/fuzz/run.sh" "$fb" "$seconds"
