@@ -14,6 +14,8 @@
 #                    `FUZZ_JOBS=2 make fuzz` uses both cores)
 #        FUZZ_WORK   corpus work directory (default fuzz/corpus-work)
 #        FUZZ_REPLAY_ONLY=1  only replay the crashers
+#        FUZZ_MAX_LEN  longest input tried (default 262144); SEED_MAX_KB
+#                    (seeds.sh) drops larger seeds
 set -eu
 build=${1:?usage: fuzz/run.sh BUILD_DIR [SECONDS] [TARGET...]}
 seconds=${2:-60}
@@ -61,7 +63,7 @@ for t in "${targets[@]}"; do
 	art=$work/artifacts/$t
 	mkdir -p "$corpus" "$art"
 	args=(-max_total_time="$seconds" -dict="$src/fuzz/profile.dict" -rss_limit_mb=2048
-		-malloc_limit_mb=1024 -timeout=30 -max_len=262144 -print_final_stats=1
+		-malloc_limit_mb=1024 -timeout=30 -max_len="${FUZZ_MAX_LEN:-262144}" -print_final_stats=1
 		-artifact_prefix="$art/")
 	[ "$jobs" -gt 1 ] && args+=(-fork="$jobs" -ignore_crashes=0)
 	log=$work/$t.log
