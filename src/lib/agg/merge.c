@@ -52,14 +52,14 @@ bool hd_merge_idxtab_reserve(struct idxtab *t, uint64_t want, const uint64_t *ha
 		cap *= 2;
 	if (cap > ((uint64_t)1 << 33))
 		return false;
-	uint32_t *ns = hd_calloc((size_t)cap, sizeof(*ns));
+	uint64_t *ns = hd_calloc((size_t)cap, sizeof(*ns));
 	if (!ns)
 		return false;
 	for (uint64_t i = 0; t->slots && i <= t->mask; i++) {
-		uint32_t e = t->slots[i];
+		uint64_t e = t->slots[i];
 		if (!e)
 			continue;
-		uint64_t j = hashes[e - 1] & (cap - 1);
+		uint64_t j = hashes[(uint32_t)e - 1] & (cap - 1);
 		while (ns[j])
 			j = (j + 1) & (cap - 1);
 		ns[j] = e;
@@ -84,8 +84,14 @@ struct hd_str hd_merge_intern(struct hd_merger *m, struct hd_str s)
 		return none;
 	uint64_t h = hd_hash_bytes(s.ptr, s.len, m->seed);
 	uint64_t j = h & m->str_tab.mask;
+	uint64_t se;
 	uint32_t e;
-	while ((e = m->str_tab.slots[j])) {
+	while ((se = m->str_tab.slots[j])) {
+		e = (uint32_t)se;
+		if ((se >> 32) != (h >> 32)) {
+			j = (j + 1) & m->str_tab.mask;
+			continue;
+		}
 		if (m->str_hash[e - 1] == h && hd_str_eq(m->strs[e - 1], s))
 			return m->strs[e - 1];
 		j = (j + 1) & m->str_tab.mask;
@@ -99,7 +105,7 @@ struct hd_str hd_merge_intern(struct hd_merger *m, struct hd_str s)
 		return none;
 	m->strs[m->n_strs] = c;
 	m->str_hash[m->n_strs] = h;
-	m->str_tab.slots[j] = (uint32_t)++m->n_strs;
+	m->str_tab.slots[j] = (h & 0xffffffff00000000ull) | (uint32_t)++m->n_strs;
 	return c;
 }
 

@@ -28,12 +28,15 @@ static inline void copy(void *dst, const void *src, size_t n)
 }
 
 /*
- * Open addressing over entity indices: slots hold index + 1 (0 = empty);
- * the hash of each entity is kept beside the entity so that growing the
- * table never recomputes keys.  Capacity is a power of two, load <= 1/2.
+ * Open addressing over entity indices: a slot holds index + 1 in its low 32
+ * bits (0 = empty) and the high 32 bits of the entity's hash above, so a
+ * probe rejects most mismatches without touching the entity arrays (one
+ * cache miss less per probe).  The full hash of each entity is kept beside
+ * the entity so that growing the table never recomputes keys.  Capacity
+ * is a power of two, load <= 1/2.
  */
 struct idxtab {
-	uint32_t *slots;
+	uint64_t *slots;
 	uint64_t mask;
 	uint64_t count;
 };

@@ -61,8 +61,14 @@ bool hd_merge_map_mapping(struct hd_merger *m, const struct hd_profile *p, uint3
 	if (!hd_merge_idxtab_reserve(&m->map_tab, m->n_maps + 1, m->map_hash))
 		return false;
 	uint64_t j = h & m->map_tab.mask;
+	uint64_t se;
 	uint32_t e;
-	while ((e = m->map_tab.slots[j])) {
+	while ((se = m->map_tab.slots[j])) {
+		e = (uint32_t)se;
+		if ((se >> 32) != (h >> 32)) {
+			j = (j + 1) & m->map_tab.mask;
+			continue;
+		}
 		if (m->map_hash[e - 1] == h) {
 			mapping_key(&m->maps[e - 1], other);
 			if (memcmp(key, other, sizeof(key)) == 0) {
@@ -81,7 +87,7 @@ bool hd_merge_map_mapping(struct hd_merger *m, const struct hd_profile *p, uint3
 	c.id = m->n_maps + 1;
 	m->maps[m->n_maps] = c;
 	m->map_hash[m->n_maps] = h;
-	m->map_tab.slots[j] = (uint32_t)++m->n_maps;
+	m->map_tab.slots[j] = (h & 0xffffffff00000000ull) | (uint32_t)++m->n_maps;
 	m->map_map[src].merged = (uint32_t)(m->n_maps - 1);
 	m->map_map[src].offset = 0;
 	*ret = m->map_map[src];
@@ -113,8 +119,14 @@ static bool map_function(struct hd_merger *m, const struct hd_profile *p, uint32
 	if (!hd_merge_idxtab_reserve(&m->fn_tab, m->n_fns + 1, m->fn_hash))
 		return false;
 	uint64_t j = h & m->fn_tab.mask;
+	uint64_t se;
 	uint32_t e;
-	while ((e = m->fn_tab.slots[j])) {
+	while ((se = m->fn_tab.slots[j])) {
+		e = (uint32_t)se;
+		if ((se >> 32) != (h >> 32)) {
+			j = (j + 1) & m->fn_tab.mask;
+			continue;
+		}
 		const struct hd_function *o = &m->fns[e - 1];
 		if (m->fn_hash[e - 1] == h && o->start_line == c.start_line &&
 		    o->name.ptr == c.name.ptr && o->system_name.ptr == c.system_name.ptr &&
@@ -130,7 +142,7 @@ static bool map_function(struct hd_merger *m, const struct hd_profile *p, uint32
 	c.id = m->n_fns + 1;
 	m->fns[m->n_fns] = c;
 	m->fn_hash[m->n_fns] = h;
-	m->fn_tab.slots[j] = (uint32_t)++m->n_fns;
+	m->fn_tab.slots[j] = (h & 0xffffffff00000000ull) | (uint32_t)++m->n_fns;
 	*ret = m->fn_map[src] = (uint32_t)(m->n_fns - 1);
 	return true;
 }
@@ -199,8 +211,14 @@ static bool map_location(struct hd_merger *m, const struct hd_profile *p, uint32
 	if (!hd_merge_idxtab_reserve(&m->loc_tab, m->n_locs + 1, m->loc_hash))
 		return false;
 	uint64_t j = h & m->loc_tab.mask;
+	uint64_t se;
 	uint32_t e;
-	while ((e = m->loc_tab.slots[j])) {
+	while ((se = m->loc_tab.slots[j])) {
+		e = (uint32_t)se;
+		if ((se >> 32) != (h >> 32)) {
+			j = (j + 1) & m->loc_tab.mask;
+			continue;
+		}
 		const struct hd_location *o = &m->locs[e - 1];
 		if (m->loc_hash[e - 1] == h && o->n_lines == sl->n_lines) {
 			location_key(m, o->mapping, o->address, o->is_folded,
@@ -224,7 +242,7 @@ static bool map_location(struct hd_merger *m, const struct hd_profile *p, uint32
 	l->is_folded = sl->is_folded;
 	m->n_lines += sl->n_lines;
 	m->loc_hash[m->n_locs] = h;
-	m->loc_tab.slots[j] = (uint32_t)++m->n_locs;
+	m->loc_tab.slots[j] = (h & 0xffffffff00000000ull) | (uint32_t)++m->n_locs;
 	*ret = m->loc_map[src] = (uint32_t)(m->n_locs - 1);
 	return true;
 }
@@ -389,9 +407,15 @@ enum hd_status hd_merge_add_samples(struct hd_merger *m, const struct hd_merge_i
 		if (!hd_merge_idxtab_reserve(&m->sample_tab, m->n_samples + 1, m->sample_hash))
 			return hd_merge_nomem(m, err);
 		uint64_t j = h & m->sample_tab.mask;
-		uint32_t e;
+		uint64_t se;
+		uint32_t e = 0;
 		bool found = false;
-		while ((e = m->sample_tab.slots[j])) {
+		while ((se = m->sample_tab.slots[j])) {
+			e = (uint32_t)se;
+			if ((se >> 32) != (h >> 32)) {
+				j = (j + 1) & m->sample_tab.mask;
+				continue;
+			}
 			const struct msample *o = &m->samples[e - 1];
 			if (m->sample_hash[e - 1] == h && o->n_locs == s->n_locs &&
 			    o->n_labels == (uint32_t)nl &&
@@ -429,7 +453,7 @@ enum hd_status hd_merge_add_samples(struct hd_merger *m, const struct hd_merge_i
 		m->n_labels += (size_t)nl;
 		copy(m->values + m->n_samples * mt, mv, (size_t)mt * sizeof(int64_t));
 		m->sample_hash[m->n_samples] = h;
-		m->sample_tab.slots[j] = (uint32_t)++m->n_samples;
+		m->sample_tab.slots[j] = (h & 0xffffffff00000000ull) | (uint32_t)++m->n_samples;
 	}
 	return HD_OK;
 }
