@@ -37,60 +37,14 @@ for dir in $dirs; do
 			fail "$gov/$scen: diagnose failed: $(cat "$tmp/err")"
 			continue
 		fi
-		nsites=$(jq '.sites | length' "$truth")
-		for ((i = 0; i < nsites; i++)); do
-			site=$(jq -c ".sites[$i]" "$truth")
-			id=$(jq -r .id <<<"$site")
-			fn=$(jq -r .function <<<"$site")
-			kind=$(jq -r .kind <<<"$site")
-			shape=$(jq -r '.shape // ""' <<<"$site")
-			impl=$(jq -r --arg v "$gov" '.map_impl[$v] // "null"' <<<"$site")
-			verdicts=$(jq -r --arg v "$gov" '[.verdict] + (.verdict_also // []) + [(.verdict_by_version // {})[$v] // empty] | join(" ")' <<<"$site")
-			# the finding: leaf = function, or a stdlib leaf listed in std_leaf with this owner
-			f=$(jq -c --arg fn "$fn" --argjson leaf "$(jq -c '.std_leaf // []' <<<"$site")" '
-				[.findings[] | select(if ($leaf | length) == 0 then .site.function == $fn
-					else (.owner.function == $fn and (.site.function as $s | $leaf | index($s)))
-					end)]
-				| sort_by(-.alloc_bytes) | .[0] // empty' "$out")
-			checks=$((checks + 1))
-			if [ -z "$f" ]; then
-				fail "$gov/$scen/$id ($mode): no finding for $fn"
-				continue
-			fi
-			got_kind=$(jq -r .kind <<<"$f")
-			if [ "$got_kind" != "$kind" ]; then
-				# a string concatenation into one small object cannot be told
-				# from a plain object by its size: only the source line says so
-				if ! [ $mode = plain ] || ! [ "$shape" = concat ] || ! [ "$got_kind" = object ]; then
-					fail "$gov/$scen/$id ($mode): kind $got_kind, want $kind"
-				fi
-			fi
-			got_impl=$(jq -r '.map_impl // "null"' <<<"$f")
-			[ "$got_impl" = "$impl" ] || [ "$kind" != map ] ||
-				fail "$gov/$scen/$id ($mode): map_impl $got_impl, want $impl"
-			owner=$(jq -r .owner.function <<<"$f")
-			[ "$owner" = "$fn" ] || fail "$gov/$scen/$id ($mode): owner $owner, want $fn"
-			v=$(jq -r .verdict <<<"$f")
-			case " $verdicts " in *" $v "*) ;; *) fail "$gov/$scen/$id ($mode): verdict $v, want one of: $verdicts" ;; esac
-			# estimates: the true live count of the last snapshot within the bounds
-			live=$(jq -r --arg id "$id" '.series[-1].sites[$id] | (.peak // .live)' "$truth")
-			unit=$(jq -r .estimate.unit <<<"$f")
-			lo=$(jq -r .estimate.count_min <<<"$f")
-			hi=$(jq -r .estimate.count_max <<<"$f")
-			if [ "$kind" = map ] && [ "$got_kind" = map ] && [ "$v" != transient ] && [ "$live" != null ] && [ "$live" -gt 0 ]; then
-				# stated bounds: entries within [count_min/2, count_max]
-				if [ "$unit" != entries ] || [ $((live * 2)) -lt "$lo" ] || [ "$live" -gt "$hi" ]; then
-					fail "$gov/$scen/$id ($mode): $live live entries outside estimate [$lo/2, $hi] ($unit)"
-				fi
-			fi
-			if [ "$kind" = slice ] && [ "$shape" = growth-chain ] && [ "$v" = growing ]; then
-				len=$(jq -r --arg id "$id" '.series[-1].sites[$id].len // .series[-1].sites[$id].live' "$truth")
-				# capacity >= length, and within 2x of it (growth step <= 2x)
-				if [ "$unit" != elements ] || [ "$hi" -lt "$len" ] || [ "$lo" -gt $((len * 2)) ]; then
-					fail "$gov/$scen/$id ($mode): length $len outside capacity estimate [$lo, $hi] ($unit)"
-				fi
-			fi
-		done
+		# one jq program checks every truth site of this run (jq start-up is
+		# the cost of this test, so it runs once per series and mode)
+		res=$(jq -r --arg gov "$gov" --arg mode "$mode" --arg pre "$gov/$scen" \
+			--slurpfile t "$truth" -f "$HD_SRCDIR/tests/cli/diagnose_scenarios.jq" "$out")
+		checks=$((checks + $(grep -c '^CHECK' <<<"$res")))
+		while IFS= read -r l; do
+			[ -n "$l" ] && fail "$l"
+		done < <(grep '^FAIL ' <<<"$res" | sed 's/^FAIL //')
 		# the run-wide map implementation, where the scenario has a map
 		want=$(jq -r --arg v "$gov" '[.sites[] | select(.kind == "map") | .map_impl[$v]] | .[0] // "null"' "$truth")
 		if [ "$want" != null ]; then
