@@ -310,6 +310,7 @@ static bool finish(struct hd_cli_report *r, struct parse_state *s, const char *c
 	}
 	r->bases_storage = s->n_bases ? s->bases : s->diff_bases;
 	free(s->n_bases ? s->diff_bases : s->bases);
+	s->bases = s->diff_bases = NULL; /* owned by r now */
 	r->src.bases = r->bases_storage;
 	r->src.n_bases = s->n_bases ? s->n_bases : s->n_diff_bases;
 	r->src.diff_base = s->n_diff_bases > 0;
@@ -389,8 +390,7 @@ int hd_cli_report_parse(int argc, char **argv, const struct hd_cli_extra *extra,
 	r->args = argv + optind;
 	r->n_args = argc - optind;
 	if (!finish(r, &s, cmd)) {
-		rc = HD_EXIT_USAGE;
-		s.bases = s.diff_bases = NULL;
+		rc = HD_EXIT_USAGE; /* out: frees the lists finish did not take */
 		goto out;
 	}
 	s.bases = s.diff_bases = NULL;
