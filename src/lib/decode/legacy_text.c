@@ -593,9 +593,14 @@ static enum hd_status parse_memstat(struct parser *ps, const uint8_t *s, const u
 static bool contains(const uint8_t *s, const uint8_t *end, const char *needle)
 {
 	size_t n = strlen(needle);
-	for (; s + n <= end; s++)
-		if (memcmp(s, needle, n) == 0)
+	while (s + n <= end) {
+		const uint8_t *hit = memchr(s, needle[0], (size_t)(end - s) - n + 1);
+		if (!hit)
+			return false;
+		if (memcmp(hit, needle, n) == 0)
 			return true;
+		s = hit + 1;
+	}
 	return false;
 }
 
