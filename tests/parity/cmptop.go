@@ -13,7 +13,8 @@
 // so such runs are compared as sets.  Exit 0 when all pairs are equal, 1
 // with the differences on stdout (named by the heapdoc file), 2 on
 // unreadable input.  With -text, two -top text reports are compared line
-// by line, runs of rows pprof may order either way sorted first.
+// by line, runs of rows pprof may order either way sorted first; with
+// -peek, two -peek reports, runs of edges of equal |weight| sorted first.
 package main
 
 import (
@@ -246,14 +247,46 @@ func canonicalText(data string) []string {
 	return out
 }
 
-func compareText(a, b string) int {
+// canonicalPeek returns a -peek report with each run of consecutive edge
+// lines of equal |weight| sorted: pprof orders edges of weight w and -w
+// either way (graph.go edgeList.Less compares the signed weights first).
+func canonicalPeek(data string) []string {
+	lines := strings.Split(data, "\n")
+	out := append([]string(nil), lines...)
+	weight := func(l string) (string, bool) {
+		i := strings.Index(l, " |   ")
+		if i < 50 || strings.TrimSpace(l[:50]) == "" || l[0] != ' ' || strings.Contains(l[:i], "%  ") {
+			return "", false
+		}
+		return strings.TrimPrefix(strings.TrimSpace(l[:50]), "-"), true
+	}
+	for i := 0; i < len(lines); {
+		w, ok := weight(lines[i])
+		if !ok {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(lines) {
+			if w2, ok := weight(lines[j]); !ok || w2 != w {
+				break
+			}
+			j++
+		}
+		sort.Strings(out[i:j])
+		i = j
+	}
+	return out
+}
+
+func compareText(a, b string, canon func(string) []string) int {
 	da, err1 := os.ReadFile(a)
 	db, err2 := os.ReadFile(b)
 	if err1 != nil || err2 != nil {
 		fmt.Println("cannot read", a, b)
 		return 2
 	}
-	ca, cb := canonicalText(string(da)), canonicalText(string(db))
+	ca, cb := canon(string(da)), canon(string(db))
 	for i := 0; i < len(ca) || i < len(cb); i++ {
 		var x, y string
 		if i < len(ca) {
@@ -272,7 +305,10 @@ func compareText(a, b string) int {
 
 func main() {
 	if len(os.Args) == 4 && os.Args[1] == "-text" {
-		os.Exit(compareText(os.Args[2], os.Args[3]))
+		os.Exit(compareText(os.Args[2], os.Args[3], canonicalText))
+	}
+	if len(os.Args) == 4 && os.Args[1] == "-peek" {
+		os.Exit(compareText(os.Args[2], os.Args[3], canonicalPeek))
 	}
 	if len(os.Args) < 3 || len(os.Args)%2 != 1 {
 		fmt.Fprintln(os.Stderr, "usage: cmptop PPROF.txt HEAPDOC.json [PPROF.txt HEAPDOC.json]...")

@@ -8,8 +8,9 @@
 # -noinlines, -cum, -nodecount, -nodefraction, -drop_negative, -mean, every
 # filter, tag ranges and regexps, -unit, -trim=false, -edgefraction), and
 # `traces` and `peek` under a few, must print what pprof prints, byte for
-# byte - except the order of rows sharing flat and name, which pprof leaves
-# unspecified (compared as sets by cmptop -text).  A second profile over the
+# byte - except the order of rows sharing flat and name, and of peek edges
+# of weights w and -w, which pprof leaves unspecified (cmptop -text/-peek
+# compare those as sets).  A second profile over the
 # same locations is used as -base and -diff_base.  Skips (77) without Go.
 set -u
 : "${HEAPDOC:?}" "${HD_SRCDIR:?}"
@@ -46,8 +47,9 @@ check_seed() {
 			$PPROF -$kind -symbolize=none "$@" >"$w/p.txt" 2>/dev/null
 			"$HEAPDOC" $kind "$@" >"$w/h.txt" 2>"$w/h.err"
 		fi
-		if [ "$kind" = top ]; then
-			"$w/../cmptop" -text "$w/p.txt" "$w/h.txt" >"$w/diff" 2>&1 && return
+		if [ "$kind" = top ] || [ "$kind" = peek ]; then
+			"$w/../cmptop" -$([ "$kind" = top ] && echo text || echo peek) \
+				"$w/p.txt" "$w/h.txt" >"$w/diff" 2>&1 && return
 		else
 			cmp -s "$w/p.txt" "$w/h.txt" && return
 			diff "$w/p.txt" "$w/h.txt" | head -6 >"$w/diff"
