@@ -919,6 +919,17 @@ struct hd_finding {
 	const char *source_line; /* the site's source line from the supplier, or NULL */
 };
 
+/* All sites of one owner together: its verdict over the series. */
+struct hd_owner_summary {
+	const char *function;  /* the owner's function name */
+	size_t n_sites;        /* allocation sites it owns */
+	int64_t inuse_bytes, alloc_bytes; /* last snapshot, summed over its sites */
+	int64_t *series;       /* in-use bytes per snapshot, summed */
+	size_t n_series;
+	enum hd_verdict verdict;
+	double slope_bytes_per_min; /* when several publications; else 0 */
+};
+
 /* One input profile as diagnosed. */
 struct hd_diagnosed_profile {
 	const char *path;  /* as given (may be NULL) */
@@ -939,6 +950,9 @@ struct hd_diagnosis {
 	struct hd_finding *findings; /* ranked: in-use bytes, then allocated, then name */
 	size_t n_findings;
 	int64_t total_inuse_bytes, total_alloc_bytes; /* last snapshot */
+	/* every owner (not only those of the kept findings), ranked like findings */
+	struct hd_owner_summary *owners;
+	size_t n_owners;
 	struct hd_arena *arena;
 };
 

@@ -203,11 +203,11 @@ static bool add_dir(struct inputs *in, const char *dir)
 			add_input(in, full);
 	}
 	closedir(d);
-	qsort(in->paths + start, in->n - start, sizeof(*in->paths), cmp_str);
 	if (in->n == start) {
 		hd_cli_error("cannot read '%s': no profiles in the directory", dir);
 		return false;
 	}
+	qsort(in->paths + start, in->n - start, sizeof(*in->paths), cmp_str);
 	return true;
 }
 

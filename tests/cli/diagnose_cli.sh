@@ -33,6 +33,8 @@ cmp -s <(jq -c '.findings' "$tmp/d.json") <(jq -c '.findings' "$tmp/r.json") || 
 # one profile: single-snapshot verdicts
 "$HEAPDOC" diagnose --format=json "$series/06.pb.gz" >"$tmp/one.json"
 jq -e '[.findings[] | select(.site.function == "main.(*Cache).Put")][0].verdict == "retained"' "$tmp/one.json" >/dev/null || fail "single profile: cache map not retained"
+# owners: every owner once, with its summed series and a verdict
+jq -e '(.owners | length) > 0 and (.owners | map(.function) | length == (unique | length)) and ([.owners[] | select(.function == "main.(*Cache).Put")][0] | .verdict == "growing" and (.series | length) == 6)' "$tmp/d.json" >/dev/null || fail "json: owners"
 # --go given: evidence says so
 "$HEAPDOC" diagnose --format=json --go=1.22 "$series/06.pb.gz" >"$tmp/go.json"
 jq -e '.go.map_impl == "classic" and (.go.evidence | test("given"))' "$tmp/go.json" >/dev/null || fail "--go=1.22 not honoured"

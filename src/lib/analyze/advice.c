@@ -93,7 +93,7 @@ static void explain_map(struct hd_finding *f, const struct hd_diag_site_facts *x
 {
 	const struct hd_cls_result *c = x->cls;
 	struct hd_estimate *e = &f->estimate;
-	char b1[64], b2[64], chain[512];
+	char b2[64], chain[512];
 	list_linked(chain, sizeof(chain), x);
 	e->unit = "entries";
 	if (c->map_impl == HD_MAP_IMPL_CLASSIC) {
@@ -154,14 +154,22 @@ static void explain_map(struct hd_finding *f, const struct hd_diag_site_facts *x
 			e->savings_bytes = (int64_t)((alloc - live) * (double)c->swiss_table_bytes);
 			if (e->savings_bytes < 0)
 				e->savings_bytes = 0;
+			char gs[48], ss[48];
+			snprintf(gs, sizeof(gs), "%llu", (unsigned long long)c->unit_min);
+			snprintf(ss, sizeof(ss), "%llu", (unsigned long long)e->unit_size_min);
+			if (c->unit_max != c->unit_min) {
+				snprintf(gs, sizeof(gs), "%llu-%llu", (unsigned long long)c->unit_min,
+					 (unsigned long long)c->unit_max);
+				snprintf(ss, sizeof(ss), "%llu-%llu",
+					 (unsigned long long)e->unit_size_min,
+					 (unsigned long long)e->unit_size_max);
+			}
 			hd_strlist_add(ev, a,
-				       "%s bytes is the group array of a full Swiss table: 1024 slots = "
-				       "128 groups of %llu bytes (8 control bytes + 8 slots of %llu "
+				       "%llu bytes is the group array of a full Swiss table: 1024 slots = "
+				       "128 groups of %s bytes (8 control bytes + 8 slots of %s "
 				       "bytes); ~%.0f allocated, ~%.0f in use - tables split in two at "
 				       "1024 slots, so a large map is many equal tables, not one array",
-				       hd_diag_bytes(b1, sizeof(b1), (double)c->swiss_table_bytes),
-				       (unsigned long long)c->unit_min,
-				       (unsigned long long)e->unit_size_min, alloc, live);
+				       (unsigned long long)c->swiss_table_bytes, gs, ss, alloc, live);
 			char n1[32], n2[32];
 			if (live > 0)
 				hd_strlist_add(ev, a,

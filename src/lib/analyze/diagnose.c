@@ -694,11 +694,11 @@ static void decide_map_impl(struct hd_diagnosis *d, int go_minor,
 		else
 			hd_strlist_add(&l, d->arena,
 				       "Swiss-table maps (Go >= 1.24): at %s the %llu-byte group "
-				       "arrays of full 1024-slot tables (%llu-byte groups) are "
+				       "arrays of full 1024-slot tables (%llu-%llu-byte groups) are "
 				       "allocated again and again instead of one doubling array - "
 				       "tables split at 1024 slots, which classic maps never do",
 				       f->site.function, (unsigned long long)c->swiss_table_bytes,
-				       (unsigned long long)c->unit_min);
+				       (unsigned long long)c->unit_min, (unsigned long long)c->unit_max);
 		if (votes[HD_MAP_IMPL_CLASSIC] > 0 && votes[HD_MAP_IMPL_SWISS] > 0)
 			hd_strlist_add(&l, d->arena, "(other sites matched %s maps less strongly)",
 				       win == HD_MAP_IMPL_CLASSIC ? "Swiss" : "classic");
@@ -712,6 +712,105 @@ static void decide_map_impl(struct hd_diagnosis *d, int go_minor,
 		d->map_impl_evidence = l.n ? l.items[0] : NULL;
 	}
 	hd_strlist_release(&l);
+}
+
+struct owner_item {
+	size_t site;
+	struct hd_str owner;
+};
+
+static int cmp_owner_item(const void *a, const void *b)
+{
+	const struct owner_item *x = a, *y = b;
+	int c = hd_str_cmp(x->owner, y->owner);
+	return c ? c : (x->site < y->site ? -1 : x->site > y->site);
+}
+
+static int cmp_owner_summary(const void *a, const void *b)
+{
+	const struct hd_owner_summary *x = a, *y = b;
+	if (x->inuse_bytes != y->inuse_bytes)
+		return x->inuse_bytes < y->inuse_bytes ? 1 : -1;
+	if (x->alloc_bytes != y->alloc_bytes)
+		return x->alloc_bytes < y->alloc_bytes ? 1 : -1;
+	return strcmp(x->function, y->function);
+}
+
+/*
+ * Per-owner verdicts: the sites of one owner (the first non-stdlib frame;
+ * for a user leaf the leaf itself) summed per snapshot, judged like a site.
+ */
+static enum hd_status build_owners(struct state *st, struct hd_diagnosis *d,
+				   const uint32_t *epochs, struct hd_error *err)
+{
+	enum hd_status rc = HD_ERR_NOMEM;
+	struct owner_item *items = hd_calloc(st->n_sites + 1, sizeof(*items));
+	struct site tmp;
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.series = hd_calloc(st->n_prof, sizeof(int64_t));
+	tmp.alloc_series = hd_calloc(st->n_prof, sizeof(int64_t));
+	if (!items || !tmp.series || !tmp.alloc_series)
+		goto out;
+	size_t n = 0;
+	for (size_t i = 0; i < st->n_sites; i++) {
+		const struct site *s = &st->sites[i];
+		if (!s->has_best)
+			continue;
+		items[n].site = i;
+		items[n].owner = s->owner_function.len ? s->owner_function : s->function;
+		n++;
+	}
+	qsort(items, n, sizeof(*items), cmp_owner_item);
+	size_t n_owners = 0;
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || !hd_str_eq(items[i].owner, items[i - 1].owner))
+			n_owners++;
+	d->owners = n_owners ? hd_arena_calloc(d->arena, n_owners, sizeof(*d->owners)) : NULL;
+	if (n_owners && !d->owners)
+		goto out;
+	size_t o = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		memset(tmp.series, 0, st->n_prof * sizeof(int64_t));
+		memset(tmp.alloc_series, 0, st->n_prof * sizeof(int64_t));
+		memset(tmp.last, 0, sizeof(tmp.last));
+		for (; j < n && hd_str_eq(items[j].owner, items[i].owner); j++) {
+			const struct site *s = &st->sites[items[j].site];
+			for (size_t k = 0; k < st->n_prof; k++) {
+				tmp.series[k] += s->series[k];
+				tmp.alloc_series[k] += s->alloc_series[k];
+			}
+			for (int v = 0; v < 4; v++)
+				tmp.last[v] += s->last[v];
+		}
+		struct hd_owner_summary *w = &d->owners[o++];
+		struct hd_finding f;
+		memset(&f, 0, sizeof(f));
+		if ((rc = series_verdict(st, &tmp, epochs, d->n_observations, &f, err)) != HD_OK)
+			goto out;
+		rc = HD_ERR_NOMEM;
+		w->function = arena_str(d->arena, items[i].owner);
+		w->n_sites = j - i;
+		w->inuse_bytes = tmp.last[V_IB];
+		w->alloc_bytes = tmp.last[V_AB];
+		w->n_series = st->n_prof;
+		w->series = hd_arena_memdup(d->arena, tmp.series, st->n_prof * sizeof(int64_t));
+		w->verdict = f.verdict;
+		w->slope_bytes_per_min = f.has_trend ? f.slope_bytes_per_min : 0;
+		if (!w->function || !w->series)
+			goto out;
+		i = j;
+	}
+	d->n_owners = o;
+	qsort(d->owners, d->n_owners, sizeof(*d->owners), cmp_owner_summary);
+	rc = HD_OK;
+out:
+	if (rc == HD_ERR_NOMEM)
+		hd_error_set(err, rc, "out of memory");
+	hd_free(items);
+	hd_free(tmp.series);
+	hd_free(tmp.alloc_series);
+	return rc;
 }
 
 struct rank_item {
@@ -964,6 +1063,8 @@ enum hd_status hd_diagnose(const struct hd_profile *const *profiles, size_t n,
 		goto fail;
 	}
 	if ((rc = build_findings(&st, d, options, epochs, err)) != HD_OK)
+		goto fail;
+	if ((rc = build_owners(&st, d, epochs, err)) != HD_OK)
 		goto fail;
 	struct hd_strlist notes = {0};
 	profile_notes(&st, d, &notes);

@@ -143,6 +143,23 @@ void hd_render_diagnosis_json(struct hd_buf *b, const struct hd_diagnosis *d)
 	}
 	hd_buf_printf(b, "],\n \"observations\": %zu,\n \"notes\": ", d->n_observations);
 	str_array(b, d->notes, d->n_notes);
+	hd_buf_printf(b, "%s", ",\n \"owners\": [");
+	for (size_t i = 0; i < d->n_owners; i++) {
+		const struct hd_owner_summary *w = &d->owners[i];
+		hd_buf_append(b, i ? ",\n  {\"function\": " : "\n  {\"function\": ", i ? 17 : 16);
+		str(b, w->function);
+		hd_buf_printf(b,
+			      ", \"sites\": %zu, \"verdict\": \"%s\", \"inuse_bytes\": %lld, "
+			      "\"alloc_bytes\": %lld, \"slope_bytes_per_min\": ",
+			      w->n_sites, hd_verdict_str(w->verdict), (long long)w->inuse_bytes,
+			      (long long)w->alloc_bytes);
+		num(b, w->slope_bytes_per_min);
+		hd_buf_append(b, ", \"series\": [", 13);
+		for (size_t k = 0; k < w->n_series; k++)
+			hd_buf_printf(b, "%s%lld", k ? ", " : "", (long long)w->series[k]);
+		hd_buf_append(b, "]}", 2);
+	}
+	hd_buf_putc(b, ']');
 	hd_buf_printf(b, ",\n \"total_inuse_bytes\": %lld, \"total_alloc_bytes\": %lld,\n \"findings\": [",
 		      (long long)d->total_inuse_bytes, (long long)d->total_alloc_bytes);
 	for (size_t i = 0; i < d->n_findings; i++) {

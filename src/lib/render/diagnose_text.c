@@ -125,4 +125,18 @@ void hd_render_diagnosis_text(struct hd_buf *b, const struct hd_diagnosis *d,
 	}
 	if (n < d->n_findings)
 		hd_buf_printf(b, "\n(%zu more sites; --top=0 shows all)\n", d->n_findings - n);
+	size_t no = d->n_owners < 5 ? d->n_owners : 5;
+	if (no)
+		hd_buf_printf(b, "\nowners (their sites summed):\n");
+	for (size_t i = 0; i < no; i++) {
+		const struct hd_owner_summary *w = &d->owners[i];
+		char verdict[16];
+		upper(verdict, hd_verdict_str(w->verdict), sizeof(verdict));
+		hd_buf_printf(b, "  %-9s in use %9s, allocated %9s, %zu site%s  ", verdict,
+			      hd_render_bytes(b1, sizeof(b1), (double)w->inuse_bytes),
+			      hd_render_bytes(b2, sizeof(b2), (double)w->alloc_bytes), w->n_sites,
+			      w->n_sites == 1 ? " " : "s");
+		term(b, w->function);
+		hd_buf_putc(b, '\n');
+	}
 }
