@@ -3,11 +3,12 @@
  * decode -> aggregate -> render, through the public API only.  The first
  * byte chooses options (sample index, line granularity, no inlines); the
  * rest is a profile in any format.  Every renderer runs on what decoded:
- * folded stacks and the SVG flame graph (each checked for what the header
- * promises: no raw control bytes or unescaped '<' from names), and the
- * proto writer, whose output must decode again to a profile with the same
- * number of sample types.  Renderers added to the public API are added here
- * (docs/internals/fuzzing.md).
+ * pprof's reports (a view with the chosen granularity, then top, traces and
+ * peek as text and JSON), folded stacks and the SVG flame graph (each
+ * checked for what the header promises: no raw control bytes from names),
+ * and the proto writer, whose output must decode again to a profile with
+ * the same number of sample types.  Renderers added to the public API are
+ * added here (docs/internals/fuzzing.md).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +24,74 @@ static void check_no_controls(const char *s, size_t n)
 		unsigned char c = (unsigned char)s[i];
 		FUZZ_CHECK(!(c < 0x20 && c != '\n' && c != '\t' && c != '\r') && c != 0x7f);
 	}
+}
+
+/* JSON: RFC 8259 requires C0 controls escaped; DEL may stay raw (as Go's
+ * encoding/json leaves it). */
+static void check_json_controls(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		FUZZ_CHECK(!(c < 0x20 && c != '\n' && c != '\t' && c != '\r'));
+	}
+}
+
+static void check_report(enum hd_status st, char *out, size_t len, bool json)
+{
+	if (st != HD_OK)
+		return;
+	FUZZ_CHECK(out != NULL && out[len] == '\0');
+	if (json)
+		check_json_controls(out, len);
+	else
+		check_no_controls(out, len);
+	hd_report_text_free(out);
+}
+
+/* pprof's reports: the aggregation (hashtab, node table, filters) and the
+ * text/JSON renderers behind top, traces and peek. */
+static void run_reports(const struct hd_profile *p, uint8_t opt)
+{
+	static const enum hd_granularity grans[] = {
+		HD_GRANULARITY_FUNCTIONS, HD_GRANULARITY_FILEFUNCTIONS, HD_GRANULARITY_FILES,
+		HD_GRANULARITY_LINES, HD_GRANULARITY_ADDRESSES};
+	struct hd_report_options ro;
+	hd_report_options_default(&ro);
+	char index[16];
+	if (p->n_sample_types) {
+		snprintf(index, sizeof(index), "%u", (unsigned)(opt % p->n_sample_types));
+		ro.sample_index = index;
+	}
+	ro.granularity = grans[(opt >> 2) % 5];
+	ro.noinlines = opt & 0x20;
+	ro.sort = (opt & 0x80) ? HD_SORT_CUM : HD_SORT_FLAT;
+	ro.nodefraction = (opt & 0x40) ? 0 : 0.005;
+	struct hd_view *v = NULL;
+	struct hd_error err;
+	if (hd_view_new(p, &ro, &v, &err) != HD_OK)
+		return;
+	struct hd_view_summary sum;
+	hd_view_summary(v, &sum);
+	FUZZ_CHECK(sum.sample_index < p->n_sample_types);
+	char *out = NULL;
+	size_t len = 0;
+	struct hd_top *top = NULL;
+	if (hd_view_top(v, NULL, &top, &err) == HD_OK) {
+		for (uint32_t i = 0; i < top->n_rows; i++)
+			FUZZ_CHECK(hd_view_node(v, top->rows[i].node) != NULL);
+		check_report(hd_render_top_text(v, top, &out, &len, &err), out, len, false);
+		check_report(hd_render_top_json(v, top, &out, &len, &err), out, len, true);
+		hd_top_free(top);
+	}
+	check_report(hd_render_traces_text(v, &out, &len, &err), out, len, false);
+	check_report(hd_render_traces_json(v, &out, &len, &err), out, len, true);
+	struct hd_peek *peek = NULL;
+	if (hd_view_peek(v, NULL, ".", &peek, &err) == HD_OK) {
+		check_report(hd_render_peek_text(v, peek, &out, &len, &err), out, len, false);
+		check_report(hd_render_peek_json(v, peek, &out, &len, &err), out, len, true);
+		hd_peek_free(peek);
+	}
+	hd_view_free(v);
 }
 
 static void run_renderers(const struct hd_profile *p, uint8_t opt)
@@ -67,6 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hd_profile *p = fuzz_parse(data + 1, size - 1);
 	if (!p)
 		return 0;
+	run_reports(p, opt);
 	run_renderers(p, opt);
 	hd_profile_free(p);
 	return 0;
