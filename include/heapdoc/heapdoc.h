@@ -673,14 +673,22 @@ void hd_merger_free(struct hd_merger *merger);
  */
 /*
  * A new profile with only the samples of `profile` whose keep[] flag is
- * non-zero (keep holds profile->n_samples flags; e.g. the samples an
- * hd_view kept after -focus/-ignore/-tagfocus/-tagignore), compacted like a
- * merge of that one profile: zero samples and whatever only dropped samples
- * referenced are left out, ids are dense.  For writing filtered profiles.
+ * non-zero (keep holds profile->n_samples flags: e.g. the samples an
+ * hd_view kept after -focus/-ignore/-tagfocus/-tagignore), with pprof's
+ * stack edits applied when `edits` sets them (only its hide, show,
+ * show_from and prune_from are read; NULL = none): lines matching -hide
+ * removed and, with -show, only matching lines kept (locations left empty
+ * drop out of stacks, emptied samples are dropped); -show_from cuts each
+ * stack above its root-most match (samples without one are dropped);
+ * -prune_from drops the callees of the leaf-most match - pprof's
+ * FilterSamplesByName, ShowFrom and PruneFrom, in that order.  The result
+ * is compacted like a merge of that one profile: zero samples and whatever
+ * only dropped samples referenced are left out, ids are dense.
  * Returns HD_OK and *selected_ret (hd_profile_free()), HD_ERR_USAGE on
- * NULL, HD_ERR_NOMEM.
+ * NULL, HD_ERR_REGEX (the message names the option), HD_ERR_NOMEM.
  */
 enum hd_status hd_profile_select(const struct hd_profile *profile, const uint8_t *keep,
+				 const struct hd_report_options *edits,
 				 struct hd_profile **selected_ret, struct hd_error *err);
 
 enum hd_status hd_profile_normalize_scales(const struct hd_profile *source,

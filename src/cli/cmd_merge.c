@@ -217,9 +217,9 @@ static void usage(FILE *f)
 		"that sum to zero are dropped.  Sample types are intersected by name;\n"
 		"profiles with different period types or units cannot be merged.\n"
 		"With -base/-diff_base the bases are subtracted (several are summed;\n"
-		"pprof's command line keeps only the last).  -focus, -ignore, -tagfocus\n"
-		"and -tagignore keep only the samples they select; options that edit\n"
-		"stacks (-hide, -show, -show_from, -prune_from) are refused.\n"
+		"pprof's command line keeps only the last).  pprof's filters apply as\n"
+		"with 'go tool pprof -proto': -focus, -ignore, -tagfocus, -tagignore keep\n"
+		"samples, -hide, -show, -show_from, -prune_from edit their stacks.\n"
 		"Inputs are read one at a time: memory is bounded by the merged result\n"
 		"plus the largest input.  Output is deterministic.\n"
 		"\n"
@@ -246,7 +246,7 @@ static bool merge_option(void *ctx, int val, const char *arg)
 	return true;
 }
 
-/* Keeps the samples the view kept (sample-selecting filters only). */
+/* Keeps the samples the view kept, with pprof's stack edits applied. */
 static struct hd_profile *filter(struct hd_cli_report *r, struct hd_profile *p, int *rc)
 {
 	struct hd_view *v = hd_cli_report_view(r, p, rc);
@@ -267,9 +267,9 @@ static struct hd_profile *filter(struct hd_cli_report *r, struct hd_profile *p, 
 	hd_view_free(v);
 	struct hd_profile *out = NULL;
 	struct hd_error err = {0};
-	if (hd_profile_select(p, keep, &out, &err) != HD_OK) {
+	if (hd_profile_select(p, keep, &r->ropt, &out, &err) != HD_OK) {
 		hd_cli_error("cannot filter the profile: %s", err.msg);
-		*rc = HD_EXIT_ERROR;
+		*rc = err.code == HD_ERR_REGEX ? HD_EXIT_USAGE : HD_EXIT_ERROR;
 	}
 	free(keep);
 	return out;
@@ -291,14 +291,6 @@ int cmd_merge(int argc, char **argv)
 	}
 	rc = HD_EXIT_USAGE;
 	const struct hd_report_options *o = &r.ropt;
-	const char *edit = o->hide && *o->hide ? "-hide" : o->show && *o->show ? "-show"
-			 : o->show_from && *o->show_from ? "-show_from"
-			 : o->prune_from && *o->prune_from ? "-prune_from" : NULL;
-	if (edit) {
-		hd_cli_error("merge: %s edits stacks and cannot be written to a profile "
-			     "(use it with top, traces, peek, folded or flame)", edit);
-		goto out;
-	}
 	if (!r.output) {
 		hd_cli_error("merge: no output file (use -o FILE, or -o - for stdout)");
 		goto out;
@@ -306,7 +298,9 @@ int cmd_merge(int argc, char **argv)
 	rc = HD_EXIT_ERROR;
 	struct hd_profile *p = hd_cli_report_load(&r);
 	bool filtered = (o->focus && *o->focus) || (o->ignore && *o->ignore) ||
-			(o->tagfocus && *o->tagfocus) || (o->tagignore && *o->tagignore);
+			(o->tagfocus && *o->tagfocus) || (o->tagignore && *o->tagignore) ||
+			(o->hide && *o->hide) || (o->show && *o->show) ||
+			(o->show_from && *o->show_from) || (o->prune_from && *o->prune_from);
 	if (p && filtered) {
 		struct hd_profile *f = filter(&r, p, &rc);
 		hd_profile_free(p);

@@ -78,6 +78,11 @@ series() {
 	FILTERED=1 check "$label -focus" -focus=runtime "$last" -- -focus=runtime "$last"
 	FILTERED=1 check "$label -diff_base -ignore" -ignore=runtime -diff_base "$first" "$last" -- \
 		-ignore=runtime -diff_base "$first" "$last"
+	FILTERED=1 check "$label -hide" -hide=runtime -diff_base "$first" "$last" -- \
+		-hide=runtime -diff_base "$first" "$last"
+	FILTERED=1 check "$label -show" -show=main "$last" -- -show=main "$last"
+	FILTERED=1 check "$label -show_from" -show_from=main "$last" -- -show_from=main "$last"
+	FILTERED=1 check "$label -prune_from" -prune_from=runtime "$last" -- -prune_from=runtime "$last"
 	check "$label -normalize -diff_base" -normalize -diff_base "$first" "$last" -- \
 		-normalize -diff_base "$first" "$last"
 	# Several bases: heapdoc sums them (pprof's library does too:

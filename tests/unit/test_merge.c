@@ -6,7 +6,8 @@
  * pprof's Scale rounding and ScaleN drop rule, the pprof::base label,
  * sample type intersection, incompatibility errors, header rules, ASLR
  * address normalisation, incremental == batch, and a fail-the-Nth-
- * allocation sweep.  The corpus-level parity with `go tool pprof` is in
+ * allocation sweep, hd_profile_select with pprof's stack edits.  The
+ * corpus-level parity with `go tool pprof` is in
  * tests/parity/parity_diff.sh.
  */
 #include <math.h>
@@ -414,6 +415,51 @@ static void test_incremental_equals_batch(void **state)
 	hd_profile_free(b);
 }
 
+static void test_select_and_edit(void **state)
+{
+	(void)state;
+	struct hd_profile *a = make(A, 4, 4, 0x400000, 1), *m;
+	uint8_t keep[4] = {1, 1, 0, 1}; /* drop f/32 */
+	assert_int_equal(hd_profile_select(a, keep, NULL, &m, NULL), HD_OK);
+	assert_int_equal(m->n_samples, 2); /* f/64, g/128; z is zero */
+	assert_true(find(m, "malloc;main.f;main.main", 32) < 0);
+	hd_profile_free(m);
+	uint8_t all[4] = {1, 1, 1, 1};
+	struct hd_report_options ro;
+	hd_report_options_default(&ro);
+	ro.hide = "^malloc$";
+	assert_int_equal(hd_profile_select(a, all, &ro, &m, NULL), HD_OK);
+	assert_true(find(m, "main.f;main.main", 64) >= 0);
+	assert_true(find(m, "main.g;main.main", 128) >= 0);
+	hd_profile_free(m);
+	hd_report_options_default(&ro);
+	ro.show = "main\\.[fg]";
+	assert_int_equal(hd_profile_select(a, all, &ro, &m, NULL), HD_OK);
+	assert_true(find(m, "main.f", 64) >= 0);
+	assert_true(find(m, "main.g", 128) >= 0);
+	hd_profile_free(m);
+	hd_report_options_default(&ro);
+	ro.show_from = "main\\.f";  /* cuts callers above main.f; g dropped */
+	assert_int_equal(hd_profile_select(a, all, &ro, &m, NULL), HD_OK);
+	assert_true(find(m, "malloc;main.f", 64) >= 0);
+	assert_true(find(m, "malloc;main.f", 32) >= 0);
+	assert_int_equal(m->n_samples, 2);
+	hd_profile_free(m);
+	hd_report_options_default(&ro);
+	ro.prune_from = "main\\.g"; /* callees of main.g (malloc) dropped */
+	assert_int_equal(hd_profile_select(a, all, &ro, &m, NULL), HD_OK);
+	assert_true(find(m, "main.g;main.main", 128) >= 0);
+	assert_true(find(m, "malloc;main.f;main.main", 64) >= 0);
+	hd_profile_free(m);
+	struct hd_error err = {0};
+	hd_report_options_default(&ro);
+	ro.hide = "(";
+	assert_int_equal(hd_profile_select(a, all, &ro, &m, &err), HD_ERR_REGEX);
+	assert_non_null(strstr(err.msg, "hide"));
+	assert_int_equal(hd_profile_select(NULL, all, NULL, &m, &err), HD_ERR_USAGE);
+	hd_profile_free(a);
+}
+
 static void test_alloc_failure_sweep(void **state)
 {
 	(void)state;
@@ -452,6 +498,7 @@ int main(void)
 		cmocka_unit_test(test_normalize_scales),
 		cmocka_unit_test(test_aslr_and_headers),
 		cmocka_unit_test(test_incremental_equals_batch),
+		cmocka_unit_test(test_select_and_edit),
 		cmocka_unit_test(test_alloc_failure_sweep),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

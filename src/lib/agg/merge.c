@@ -335,7 +335,7 @@ static struct hd_str final_default_type(struct hd_merger *m)
 	return empty;
 }
 
-static enum hd_status merger_add(struct hd_merger *m, const struct hd_merge_input *in,
+enum hd_status hd_merge_add_keep(struct hd_merger *m, const struct hd_merge_input *in,
 				 const uint8_t *keep, struct hd_error *err)
 {
 	if (!m || !in || !in->profile)
@@ -375,24 +375,7 @@ static enum hd_status merger_add(struct hd_merger *m, const struct hd_merge_inpu
 enum hd_status hd_merger_add(struct hd_merger *m, const struct hd_merge_input *in,
 			     struct hd_error *err)
 {
-	return merger_add(m, in, NULL, err);
-}
-
-enum hd_status hd_profile_select(const struct hd_profile *profile, const uint8_t *keep,
-				 struct hd_profile **selected_ret, struct hd_error *err)
-{
-	if (!profile || !keep || !selected_ret)
-		return hd_error_set(err, HD_ERR_USAGE, "no profile to select from");
-	struct hd_merger *m;
-	enum hd_status st = hd_merger_new(&m, err);
-	if (st != HD_OK)
-		return st;
-	struct hd_merge_input in = {profile, 1, NULL, false};
-	st = merger_add(m, &in, keep, err);
-	if (st == HD_OK)
-		st = hd_merger_finish(m, selected_ret, err);
-	hd_merger_free(m);
-	return st;
+	return hd_merge_add_keep(m, in, NULL, err);
 }
 
 /* ======================================================================

@@ -149,6 +149,10 @@ struct hd_str hd_merge_intern(struct hd_merger *m, struct hd_str s);
  * mapMapping); false when out of memory. */
 bool hd_merge_map_mapping(struct hd_merger *m, const struct hd_profile *p, uint32_t src,
 			  struct mapinfo *ret);
+/* hd_merger_add() restricted to the samples whose keep[] flag is set
+ * (keep NULL: all), for hd_profile_select(). */
+enum hd_status hd_merge_add_keep(struct hd_merger *m, const struct hd_merge_input *in,
+				 const uint8_t *keep, struct hd_error *err);
 /* Folds the samples of in->profile (only those with keep[i] set, when keep
  * is not NULL) into m; add_header() has computed m->colmap. */
 enum hd_status hd_merge_add_samples(struct hd_merger *m, const struct hd_merge_input *in,
