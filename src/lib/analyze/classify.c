@@ -42,8 +42,8 @@ struct score {
 	size_t n_member; /* sizes the hypothesis allocates at all (linked or not) */
 	bool split;
 	uint64_t table_bytes;
-	unsigned char role[HD_CLS_MAX_SIZES];
-	uint64_t step[HD_CLS_MAX_SIZES];
+	uint64_t linked_mask; /* bit i: size i is in a growth link */
+	int terminal;         /* index of the swiss 1024-slot table size, or -1 */
 };
 
 /* ---- standard library and source-line hints ---- */
@@ -170,18 +170,23 @@ static bool hyp_position(const struct hyp *h, uint64_t s, uint64_t *pos)
 		*pos = cap;
 		return cap != 0;
 	}
-	case HYP_CLASSIC:
-		for (unsigned b = 0; b < 48; b++) {
-			uint64_t bytes = hd_go_classic_array_bytes(h->minor, b, h->unit, h->noscan, NULL);
-			if (bytes == s) {
+	case HYP_CLASSIC: {
+		/* 2^B <= s/BS < 2^(B+1) up to rounding: try B around log2(s/BS) */
+		uint64_t q = s / h->unit;
+		if (q == 0)
+			return false;
+		unsigned lg = 63 - (unsigned)__builtin_clzll(q);
+		for (unsigned b = lg > 1 ? lg - 1 : 0; b <= lg + 1 && b < 48; b++)
+			if (hd_go_classic_array_bytes(h->minor, b, h->unit, h->noscan, NULL) == s) {
 				*pos = b;
 				return true;
 			}
-			if (bytes > s)
-				return false;
-		}
 		return false;
+	}
 	case HYP_SWISS:
+		if (s > hd_go_swiss_groups_bytes(h->minor, 1024, h->unit, h->noscan) ||
+		    s < hd_go_alloc_size(h->minor, h->unit, h->noscan))
+			return false;
 		for (unsigned k = 0; k <= 7; k++) {
 			uint64_t bytes = hd_go_swiss_groups_bytes(h->minor, UINT64_C(8) << k, h->unit,
 								   h->noscan);
@@ -220,19 +225,26 @@ static int find_size(const struct hd_cls_size *sizes, size_t n, uint64_t s)
 	return -1;
 }
 
+static bool in_score(const struct score *sc, size_t i)
+{
+	return (sc->linked_mask >> i & 1) || (int)i == sc->terminal;
+}
+
 static void score_hyp(const struct hyp *h, const struct hd_cls_size *sizes, size_t n,
 		      struct score *sc)
 {
 	memset(sc, 0, sizeof(*sc));
+	sc->terminal = -1;
 	bool valid[HD_CLS_MAX_SIZES];
 	uint64_t pos[HD_CLS_MAX_SIZES];
 	for (size_t i = 0; i < n; i++) {
 		valid[i] = sizes[i].alloc_bytes > 0 && hyp_position(h, sizes[i].size, &pos[i]);
 		if (valid[i]) {
-			sc->step[i] = pos[i];
 			sc->n_member++;
 		}
 	}
+	if (sc->n_member < 2 && h->type != HYP_SWISS)
+		return; /* no link possible */
 	for (size_t i = 0; i < n; i++) {
 		if (!valid[i])
 			continue;
@@ -243,7 +255,7 @@ static void score_hyp(const struct hyp *h, const struct hd_cls_size *sizes, size
 				break;
 			int j = find_size(sizes, n, next);
 			if (j >= 0 && valid[j]) {
-				sc->role[i] = sc->role[j] = 1;
+				sc->linked_mask |= (UINT64_C(1) << i) | (UINT64_C(1) << j);
 				break;
 			}
 			/* skip a step only if it was likely missed by sampling (small) */
@@ -270,13 +282,13 @@ static void score_hyp(const struct hyp *h, const struct hd_cls_size *sizes, size
 			if (more_than_grown || freed_at_splits) {
 				sc->split = true;
 				sc->table_bytes = t1024;
-				sc->role[j] = 2;
+				sc->terminal = j;
 			}
 		}
 	}
 	uint64_t max = 0;
 	for (size_t i = 0; i < n; i++)
-		if (sc->role[i]) {
+		if (in_score(sc, i)) {
 			sc->raw_linked_bytes += sizes[i].alloc_bytes;
 			sc->n_linked++;
 			if (sizes[i].size > max)
@@ -294,7 +306,7 @@ static void score_hyp(const struct hyp *h, const struct hd_cls_size *sizes, size
 	struct hd_go_grow steps[256];
 	size_t ns = hd_go_slice_chain(h->minor, h->unit, h->noscan, max, steps, 256);
 	for (size_t i = 0; i < n; i++) {
-		if (!sc->role[i])
+		if (!in_score(sc, i))
 			continue;
 		bool on = false;
 		for (size_t k = 0; k < ns && k < 256; k++)
@@ -325,6 +337,8 @@ static bool better(const struct score *a, const struct score *b)
 }
 
 struct best {
+	const struct hd_cls_size *sizes;
+	size_t n;
 	bool set;
 	struct hyp h;
 	struct score sc;
@@ -356,14 +370,15 @@ static void search(const struct hd_cls_size *sizes, size_t n, int minor, struct 
 	struct score sc;
 	for (int ns = 0; ns < (headers ? 2 : 1); ns++) {
 		bool noscan = ns == 0;
-		for (size_t i = 0; i < SLICE_UNITS; i++) {
+		/* one size cannot link: only a Swiss table split is possible */
+		for (size_t i = 0; n >= 2 && i < SLICE_UNITS; i++) {
 			struct hyp h = {HYP_SLICE, minor, noscan, slice_unit(i)};
 			score_hyp(&h, sizes, n, &sc);
 			consider(slice, &h, &sc);
 		}
 		if (!hd_go_swiss_default(minor)) {
 			/* key+value of at least one byte: BS >= 24 */
-			for (uint64_t j = 1; j <= 256; j++) {
+			for (uint64_t j = 1; n >= 2 && j <= 256; j++) {
 				struct hyp h = {HYP_CLASSIC, minor, noscan, 16 + 8 * j};
 				score_hyp(&h, sizes, n, &sc);
 				consider(classic, &h, &sc);
@@ -413,8 +428,12 @@ static void fill_from(struct hd_cls_result *r, const struct best *b, enum hd_kin
 	r->chain = b->sc.n_linked >= 2;
 	r->swiss_split = b->sc.split;
 	r->swiss_table_bytes = b->sc.table_bytes;
-	memcpy(r->role, b->sc.role, sizeof(r->role));
-	memcpy(r->step_index, b->sc.step, sizeof(r->step_index));
+	for (size_t i = 0; i < b->n && i < HD_CLS_MAX_SIZES; i++) {
+		uint64_t pos = 0;
+		r->role[i] = (int)i == b->sc.terminal ? 2 : (b->sc.linked_mask >> i & 1) ? 1 : 0;
+		if (r->role[i] && hyp_position(&b->h, b->sizes[i].size, &pos))
+			r->step_index[i] = pos;
+	}
 }
 
 void hd_classify_site(const struct hd_cls_size *sizes, size_t n, int go_minor,
@@ -440,6 +459,8 @@ void hd_classify_site(const struct hd_cls_size *sizes, size_t n, int go_minor,
 	r->minor = go_minor;
 
 	struct best slice = {0}, classic = {0}, swiss = {0};
+	slice.sizes = classic.sizes = swiss.sizes = sizes;
+	slice.n = classic.n = swiss.n = n;
 	static const int families[] = {17, 21, 23, 26};
 	if (go_minor > 0) {
 		search(sizes, n, go_minor, &slice, &classic, &swiss);

@@ -18,8 +18,11 @@
 #include "analyze/gomodel.h"
 
 #define DEFAULT_PERIOD 524288 /* runtime.MemProfileRate default, runtime/mprof.go */
-/* Sites beyond this many (by bytes) get the cheap classification only. */
-#define MAX_FULL_CLASSIFY 300
+/*
+ * Sites beyond this many (by bytes), or holding under 0.05% of both totals,
+ * get the cheap classification only (frames and source line, no size search).
+ */
+#define MAX_FULL_CLASSIFY 200
 
 enum { V_AO, V_AB, V_IO, V_IB };
 
@@ -939,7 +942,9 @@ static enum hd_status build_findings(struct state *st, struct hd_diagnosis *d,
 				src = hd_classify_source_line(line);
 			}
 		}
-		if (r < MAX_FULL_CLASSIFY) {
+		bool big = (double)(s->last[V_IB]) >= 0.0005 * (double)total_inuse ||
+			   (double)(s->last[V_AB]) >= 0.0005 * (double)total_alloc;
+		if (r < MAX_FULL_CLASSIFY && big) {
 			hd_classify_site(cs, n_cs, o->go_minor, hint, src, &cls[r]);
 		} else {
 			/* beyond the top sites: no size search, kind from the frames only */
