@@ -48,6 +48,12 @@ grep -q "| c.items\[k\] = v\|| .*= " "$tmp/t.txt" || fail "text: source line not
 expect 3 "" -- diagnose --fail-on=growing --format=json "$series"/*.pb.gz
 # a directory stands for its profiles (the .txt twins are profiles too)
 expect 0 "" -- diagnose --format=json --top=3 "$series"
+# a MemProfileRate=1 profile gets the period note; one profile shows its pattern
+rate1=$HD_SRCDIR/testdata/profiles/basic/go1.26-heap-rate1.pb.gz
+if [ -f "$rate1" ]; then
+	"$HEAPDOC" diagnose --format=json "$rate1" | jq -e '.notes | any(test("MemProfileRate = 1"))' >/dev/null || fail "rate-1 note missing"
+fi
+"$HEAPDOC" diagnose "$series/06.pb.gz" | grep -q "^#1 RETAINED (burst) object" || fail "single-profile pattern not shown"
 # errors
 expect 1 "cannot read '$tmp/missing.pb.gz'" -- diagnose "$tmp/missing.pb.gz"
 printf '<!DOCTYPE html><html>404</html>' >"$tmp/page.pb.gz"

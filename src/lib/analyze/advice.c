@@ -8,6 +8,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "analyze/diagnose_int.h"
 #include "analyze/gomodel.h"
@@ -338,6 +339,22 @@ static void verdict_evidence(struct hd_finding *f, const struct hd_diag_site_fac
 		       hd_diag_bytes(b1, sizeof(b1), (double)f->inuse_bytes), (long long)f->inuse_objects,
 		       hd_diag_bytes(b2, sizeof(b2), (double)f->alloc_bytes), (long long)f->alloc_objects,
 		       ratio);
+	if (x->n_observations < 2 && f->verdict == HD_VERDICT_RETAINED) {
+		if (f->pattern && strcmp(f->pattern, "burst") == 0)
+			hd_strlist_add(ev, a,
+				       "burst: nearly everything ever allocated here is still in use - "
+				       "allocated once (e.g. at start-up) and kept, or accumulating "
+				       "without churn; a later snapshot tells which");
+		else
+			hd_strlist_add(ev, a,
+				       "accumulation: allocation goes on here (%.0f%% of it already "
+				       "freed) while the rest is kept",
+				       100 - ratio);
+	} else if (x->n_observations < 2 && f->verdict == HD_VERDICT_TRANSIENT) {
+		hd_strlist_add(ev, a,
+			       "transient: allocated and freed again - it costs GC work and "
+			       "allocation rate, not heap");
+	}
 	if (f->n_series > 1) {
 		char line[512];
 		size_t o = 0;

@@ -82,8 +82,11 @@ void hd_render_diagnosis_text(struct hd_buf *b, const struct hd_diagnosis *d,
 			snprintf(kind, sizeof(kind), "%s", hd_kind_str(f->kind));
 		double share = d->total_inuse_bytes > 0 ?
 				       100.0 * (double)f->inuse_bytes / (double)d->total_inuse_bytes : 0;
-		hd_buf_printf(b, "\n#%zu %s %s: in use %s (%.1f%%), allocated %s, confidence %.2f\n",
-			      i + 1, verdict, kind,
+		char pat[40] = "";
+		if (f->pattern && *f->pattern && d->n_observations < 2)
+			snprintf(pat, sizeof(pat), " (%s)", f->pattern);
+		hd_buf_printf(b, "\n#%zu %s%s %s: in use %s (%.1f%%), allocated %s, confidence %.2f\n",
+			      i + 1, verdict, pat, kind,
 			      hd_render_bytes(b1, sizeof(b1), (double)f->inuse_bytes), share,
 			      hd_render_bytes(b2, sizeof(b2), (double)f->alloc_bytes), f->confidence);
 		hd_buf_append(b, "   at    ", 9);
