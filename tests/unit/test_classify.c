@@ -125,7 +125,8 @@ static void test_source_and_std(void **state)
 		assert_true(hd_is_std_function(std[i], strlen(std[i])));
 	static const char *const user[] = {"main.AppendLog", "main.(*Cache).Put",
 					   "github.com/a/b.F", "golang.org/x/sync/errgroup.(*Group).Go",
-					   "example.com/m/internal/x.F"};
+					   "example.com/m/internal/x.F", "myapp/internal/cache.(*C).Put",
+					   "mainly.F", "command-line-arguments.F"};
 	for (size_t i = 0; i < sizeof(user) / sizeof(user[0]); i++)
 		assert_false(hd_is_std_function(user[i], strlen(user[i])));
 	assert_int_equal(hd_classify_std_frame("bytes.(*Buffer).grow", 20), HD_CLS_HINT_BUFFER);

@@ -51,43 +51,25 @@ struct score {
 bool hd_is_std_function(const char *name, size_t len)
 {
 	/*
-	 * Package path = up to the first '.' after the last '/'.  Standard
-	 * packages have no '.' in their first path element; "main" is not std.
+	 * The first element of the package path (up to the first '/' or '.')
+	 * names a standard-library tree: the top-level directories of
+	 * $GOROOT/src (go1.17-1.26).  Anything else - main, github.com/...,
+	 * a dotless module path like "myapp/..." - is user code.
 	 */
-	size_t last_slash = 0, i;
-	bool has_slash = false;
-	for (i = 0; i < len; i++) {
-		if (name[i] == '/') {
-			last_slash = i;
-			has_slash = true;
-		}
-		if (name[i] == '(' || name[i] == '[')
-			break;
-	}
-	size_t first_elem_end = len;
-	for (i = 0; i < len; i++)
-		if (name[i] == '/' || name[i] == '.') {
-			first_elem_end = i;
-			break;
-		}
-	if (first_elem_end < len && name[first_elem_end] == '.' && !has_slash) {
-		/* "pkg.Func": std unless pkg is main or a test package */
-		if (first_elem_end == 4 && memcmp(name, "main", 4) == 0)
-			return false;
-		return true;
-	}
-	(void)last_slash;
-	/* first element with a dot (github.com/...) -> not std */
-	for (i = 0; i < len && name[i] != '/'; i++)
-		if (name[i] == '.')
-			return false;
-	if (len >= 7 && memcmp(name, "vendor/", 7) == 0)
-		return true;
-	if (first_elem_end == 4 && memcmp(name, "main", 4) == 0)
-		return false;
-	if (len >= 22 && memcmp(name, "command-line-arguments", 22) == 0)
-		return false;
-	return len > 0;
+	static const char *const roots[] = {
+		"archive", "bufio", "builtin", "bytes", "cmp", "compress", "container", "context",
+		"crypto", "database", "debug", "embed", "encoding", "errors", "expvar", "flag",
+		"fmt", "go", "hash", "html", "image", "index", "internal", "io", "iter", "log",
+		"maps", "math", "mime", "net", "os", "path", "plugin", "reflect", "regexp",
+		"runtime", "slices", "sort", "strconv", "strings", "structs", "sync", "syscall",
+		"testing", "text", "time", "unicode", "unique", "unsafe", "vendor", "weak"};
+	size_t e = 0;
+	while (e < len && name[e] != '/' && name[e] != '.')
+		e++;
+	for (size_t i = 0; i < HD_ARRAY_SIZE(roots); i++)
+		if (strlen(roots[i]) == e && memcmp(name, roots[i], e) == 0)
+			return true;
+	return false;
 }
 
 static bool has_prefix(const char *s, size_t len, const char *p)
