@@ -24,7 +24,7 @@ static void usage(FILE *f)
 		"Tells which container holds the heap (map, slice, buffer, string, objects),\n"
 		"whether it grows, and what to change.  Several profiles are snapshots of one\n"
 		"process, ordered by their time (else as given); a DIR stands for the profiles\n"
-		"in it, by name.\n"
+		"in it, by name (X.txt is skipped when X.pb.gz is there).\n"
 		"\n"
 		"options:\n"
 		"  --go=VERSION          Go version of the program (1.22, go1.24.3); default:\n"
@@ -199,8 +199,17 @@ static bool add_dir(struct inputs *in, const char *dir)
 		if ((size_t)snprintf(full, sizeof(full), "%s/%s", dir, e->d_name) >= sizeof(full))
 			continue;
 		struct stat st;
-		if (stat(full, &st) == 0 && S_ISREG(st.st_mode))
-			add_input(in, full);
+		if (stat(full, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		/* X.txt next to X.pb.gz is the same snapshot in text form (collect, testdata) */
+		size_t fl = strlen(full);
+		if (fl > 4 && strcmp(full + fl - 4, ".txt") == 0) {
+			char twin[4096];
+			snprintf(twin, sizeof(twin), "%.*s.pb.gz", (int)(fl - 4), full);
+			if (stat(twin, &st) == 0)
+				continue;
+		}
+		add_input(in, full);
 	}
 	closedir(d);
 	if (in->n == start) {

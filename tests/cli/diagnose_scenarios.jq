@@ -27,11 +27,11 @@
      then "FAIL \($name): owner \($f.owner.function), want \($site.function)" else empty end),
     (if ($verdicts | index($f.verdict)) == null
      then "FAIL \($name): verdict \($f.verdict), want one of \($verdicts | join(" "))" else empty end),
-    # maps: the true live (or peak) entry count within [count_min/2, count_max]
+    # maps: the true live (or peak) entry count within [count_min, count_max]
     (($count.peak // $count.live) as $live
      | if $site.kind == "map" and $f.kind == "map" and $f.verdict != "transient" and ($live // 0) > 0 and
-          ($f.estimate.unit != "entries" or $live * 2 < $f.estimate.count_min or $live > $f.estimate.count_max)
-       then "FAIL \($name): \($live) live entries outside estimate [\($f.estimate.count_min)/2, \($f.estimate.count_max)] (\($f.estimate.unit))"
+          ($f.estimate.unit != "entries" or $live < $f.estimate.count_min or $live > $f.estimate.count_max)
+       then "FAIL \($name): \($live) live entries outside estimate [\($f.estimate.count_min), \($f.estimate.count_max)] (\($f.estimate.unit))"
        else empty end),
     # growing slices grown by append: length <= capacity estimate <= 2 x length
     (($count.len // $count.live) as $len

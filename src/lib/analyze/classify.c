@@ -40,6 +40,7 @@ struct score {
 	size_t n_linked;
 	size_t on_chain; /* slices: linked sizes on the chain grown from empty */
 	size_t n_member; /* sizes the hypothesis allocates at all (linked or not) */
+	bool overflow;   /* classic: the one-bucket size is allocated far more often than arrays */
 	bool split;
 	uint64_t table_bytes;
 	uint64_t linked_mask; /* bit i: size i is in a growth link */
@@ -268,6 +269,20 @@ static void score_hyp(const struct hyp *h, const struct hd_cls_size *sizes, size
 			}
 		}
 	}
+	if (h->type == HYP_CLASSIC) {
+		/*
+		 * Overflow buckets are single buckets (newobject), allocated far
+		 * more often than any bucket array: the size of one bucket.
+		 */
+		double arrays = 0;
+		for (size_t i = 0; i < n; i++)
+			if (in_score(sc, i) && sizes[i].alloc_objects > arrays)
+				arrays = sizes[i].alloc_objects;
+		uint64_t one = hd_go_alloc_size(h->minor, h->unit, h->noscan);
+		int j = find_size(sizes, n, one);
+		if (j >= 0 && !(sc->linked_mask >> j & 1) && sizes[j].alloc_objects >= 10 * arrays)
+			sc->overflow = true;
+	}
 	uint64_t max = 0;
 	for (size_t i = 0; i < n; i++)
 		if (in_score(sc, i)) {
@@ -315,6 +330,8 @@ static bool better(const struct score *a, const struct score *b)
 		return a->n_linked > b->n_linked;
 	if (a->on_chain != b->on_chain)
 		return a->on_chain > b->on_chain;
+	if (a->overflow != b->overflow)
+		return a->overflow;
 	return a->n_member > b->n_member;
 }
 
@@ -337,7 +354,8 @@ static void consider(struct best *b, const struct hyp *h, const struct score *sc
 		b->sc = *sc;
 		b->unit_min = b->unit_max = h->unit;
 	} else if (sc->linked_bytes == b->sc.linked_bytes && sc->n_linked == b->sc.n_linked &&
-		   sc->on_chain == b->sc.on_chain && sc->n_member == b->sc.n_member) {
+		   sc->on_chain == b->sc.on_chain && sc->overflow == b->sc.overflow &&
+		   sc->n_member == b->sc.n_member) {
 		if (h->unit < b->unit_min)
 			b->unit_min = h->unit;
 		if (h->unit > b->unit_max)

@@ -686,7 +686,7 @@ static void decide_map_impl(struct hd_diagnosis *d, int go_minor,
 		char b1[32];
 		if (win == HD_MAP_IMPL_CLASSIC)
 			hd_strlist_add(&l, d->arena,
-				       "classic bucket maps (Go <= 1.23): at %s the sizes %s..%s bytes "
+				       "classic bucket maps (Go <= 1.23): at %s the sizes %s..%s "
 				       "are successive bucket arrays of a %llu-byte bucket (2^B buckets "
 				       "plus 2^(B-4) overflow buckets, rounded to a size class), a "
 				       "doubling no Swiss table makes",
