@@ -771,6 +771,25 @@ static void test_not_profiles(void **state)
 	pbenc_release(&e);
 }
 
+static void test_usage_errors(void **state)
+{
+	(void)state;
+	struct hd_profile *p = NULL;
+	struct hd_error err;
+	assert_int_equal(hd_profile_parse(NULL, 5, NULL, &p, &err), HD_ERR_USAGE);
+	assert_int_equal(hd_profile_parse("x", 1, NULL, NULL, &err), HD_ERR_USAGE);
+	assert_non_null(strstr(err.msg, "invalid arguments"));
+	/* err may be NULL, on success and on failure */
+	assert_int_equal(hd_profile_parse("<html>", 6, NULL, &p, NULL), HD_ERR_FORMAT);
+	assert_null(p);
+	struct pbenc e;
+	pbenc_init(&e);
+	pbenc_small_profile(&e);
+	assert_int_equal(hd_profile_parse(e.data, e.len, NULL, &p, NULL), HD_OK);
+	hd_profile_free(p);
+	pbenc_release(&e);
+}
+
 /* ---- the real corpus ---- */
 
 struct corpus_total {
@@ -918,6 +937,7 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_deep_stack_and_huge_name),
 		cmocka_unit_test(test_not_profiles),
+		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_corpus_totals),
 		cmocka_unit_test(test_corpus_details),
 		cmocka_unit_test(test_corpus_pb_equals_gz),
