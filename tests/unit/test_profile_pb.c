@@ -483,8 +483,16 @@ static void test_error_ids(void **state)
 	pbenc_reset(&e);
 	header(&e);
 	pbenc_function(&e, 2, 8, 8, 10, 0);
+	size_t second = e.len;
 	pbenc_function(&e, 2, 9, 9, 10, 0);
 	expect_error(&e, HD_ERR_PROFILE, "multiple functions with the same id 2");
+	{
+		struct hd_profile *p;
+		struct hd_error err;
+		assert_int_equal(parse(&e, NULL, &p, &err), HD_ERR_PROFILE);
+		assert_true(err.has_offset);
+		assert_int_equal(err.offset, second); /* the duplicate */
+	}
 
 	pbenc_reset(&e);
 	header(&e);

@@ -38,9 +38,11 @@ enum hd_status hd_idmap_build(struct hd_idmap *m, const void *ids, size_t stride
 	uint64_t max_id = 0;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t id = id_at(ids, stride, i);
-		if (id == 0)
+		if (id == 0) {
+			m->bad_index = i;
 			return hd_error_set(err, HD_ERR_PROFILE,
 					    "found %s with reserved id 0", what);
+		}
 		if (id > max_id)
 			max_id = id;
 	}
@@ -66,6 +68,7 @@ enum hd_status hd_idmap_build(struct hd_idmap *m, const void *ids, size_t stride
 			uint64_t id = id_at(ids, stride, i);
 			if (m->dense[id] != HD_NONE) {
 				hd_idmap_release(m);
+				m->bad_index = i;
 				return dup_error(err, what, id);
 			}
 			m->dense[id] = (uint32_t)i;
@@ -89,6 +92,7 @@ enum hd_status hd_idmap_build(struct hd_idmap *m, const void *ids, size_t stride
 		while (m->keys[slot] != 0) {
 			if (m->keys[slot] == id) {
 				hd_idmap_release(m);
+				m->bad_index = i;
 				return dup_error(err, what, id);
 			}
 			slot = (slot + 1) & m->mask;

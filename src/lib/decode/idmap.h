@@ -21,13 +21,15 @@ struct hd_idmap {
 	uint32_t *vals;
 	size_t mask;
 	uint64_t seed;
+	size_t bad_index; /* after HD_ERR_PROFILE: the entity at fault */
 };
 
 /*
  * Builds a map of the n ids found at `ids` (each `stride` bytes apart) to
  * their positions 0..n-1.  `what` names the entity for messages
  * ("location").  Returns HD_OK, HD_ERR_PROFILE for id 0 or a duplicate id
- * (pprof's CheckValid messages), or HD_ERR_NOMEM.
+ * (pprof's CheckValid messages; m->bad_index tells which entity), or
+ * HD_ERR_NOMEM.
  */
 enum hd_status hd_idmap_build(struct hd_idmap *m, const void *ids, size_t stride,
 			      size_t n, const char *what, struct hd_error *err);

@@ -802,6 +802,28 @@ static enum hd_status fill_sample(struct ctx *c, const struct hd_pb_field *sf,
 
 #define BIT(f) (1u << (f))
 
+/* Adds to an id error the offset of the index-th top-level `field`. */
+static enum hd_status id_error_offset(struct ctx *c, enum hd_status st, unsigned field,
+				      const struct hd_idmap *m)
+{
+	if (st != HD_ERR_PROFILE || !c->err)
+		return st;
+	const uint8_t *q = c->base + c->first[field], *end = c->base + c->last_end[field];
+	size_t seen = 0;
+	while (q < end) {
+		const uint8_t *at = q;
+		struct hd_pb_field f;
+		if (hd_pb_next_field(&q, end, &f) != HD_PB_OK)
+			break;
+		if (f.number == field && seen++ == m->bad_index) {
+			c->err->has_offset = true;
+			c->err->offset = off(c, at);
+			break;
+		}
+	}
+	return st;
+}
+
 enum hd_status hd_proto_decode(struct hd_profile *p, const uint8_t *data,
 			       size_t len, bool copy_strings,
 			       const struct hd_limits *limits, struct hd_error *err)
@@ -822,15 +844,19 @@ enum hd_status hd_proto_decode(struct hd_profile *p, const uint8_t *data,
 	    (st = walk(&c, BIT(F_SAMPLE_TYPE) | BIT(F_COMMENT) | BIT(F_MAPPING) |
 				   BIT(F_FUNCTION), fill_meta)))
 		goto out;
-	if ((st = hd_idmap_build(&c.mappings, &p->mappings[0].id, sizeof(*p->mappings),
-				 p->n_mappings, "mapping", err)) ||
-	    (st = hd_idmap_build(&c.functions, &p->functions[0].id, sizeof(*p->functions),
-				 p->n_functions, "function", err)))
+	st = hd_idmap_build(&c.mappings, &p->mappings[0].id, sizeof(*p->mappings),
+			    p->n_mappings, "mapping", err);
+	if ((st = id_error_offset(&c, st, F_MAPPING, &c.mappings)))
+		goto out;
+	st = hd_idmap_build(&c.functions, &p->functions[0].id, sizeof(*p->functions),
+			    p->n_functions, "function", err);
+	if ((st = id_error_offset(&c, st, F_FUNCTION, &c.functions)))
 		goto out;
 	if ((st = walk(&c, BIT(F_LOCATION), fill_location)))
 		goto out;
-	if ((st = hd_idmap_build(&c.locations, &p->locations[0].id, sizeof(*p->locations),
-				 p->n_locations, "location", err)))
+	st = hd_idmap_build(&c.locations, &p->locations[0].id, sizeof(*p->locations),
+			    p->n_locations, "location", err);
+	if ((st = id_error_offset(&c, st, F_LOCATION, &c.locations)))
 		goto out;
 	if ((st = walk(&c, BIT(F_SAMPLE), fill_sample)))
 		goto out;
