@@ -957,6 +957,7 @@ struct hd_diagnosis {
 	size_t n_notes;
 	struct hd_finding *findings; /* ranked: in-use bytes, then allocated, then name */
 	size_t n_findings;
+	size_t n_sites;            /* sites found, before max_findings/min_fraction */
 	int64_t total_inuse_bytes, total_alloc_bytes; /* last snapshot */
 	/* every owner (not only those of the kept findings), ranked like findings */
 	struct hd_owner_summary *owners;

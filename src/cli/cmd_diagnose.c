@@ -30,8 +30,7 @@ static void usage(FILE *f)
 		"  --go=VERSION          Go version of the program (1.22, go1.24.3); default:\n"
 		"                        inferred from the object sizes\n"
 		"  --format=FMT          text (default), json or markdown\n"
-		"  --top=N               findings shown (default 10 for text/markdown, all for\n"
-		"                        json; 0 = all)\n"
+		"  --top=N               findings shown (default 10; 20 for json; 0 = all)\n"
 		"  --source-root=DIR     show and use source lines found under DIR\n"
 		"  --fail-on=growing     exit 3 when a finding's verdict is growing\n"
 		"  --max-input=SIZE      largest input file (default 1GiB)\n"
@@ -343,8 +342,8 @@ int cmd_diagnose(int argc, char **argv)
 		opts.source_ctx = sc;
 	}
 	struct hd_error err = {0};
-	if (format == HD_DIAG_JSON && top > 0)
-		opts.max_findings = (size_t)top; /* the JSON lists what it was asked for */
+	/* the library builds only the findings that will be shown */
+	opts.max_findings = top >= 0 ? (size_t)top : format == HD_DIAG_JSON ? 20 : 10;
 	if (hd_diagnose((const struct hd_profile *const *)profs, in.n,
 			(const char *const *)in.paths, &opts, &d, &err) != HD_OK) {
 		if (err.code == HD_ERR_PROFILE && in.n == 1)
@@ -354,7 +353,7 @@ int cmd_diagnose(int argc, char **argv)
 		goto out;
 	}
 	struct hd_diagnosis_render_options ro = {0};
-	ro.max_findings = top >= 0 ? (size_t)top : format == HD_DIAG_JSON ? 0 : 10;
+	ro.max_findings = opts.max_findings;
 	char *out = NULL;
 	size_t len = 0;
 	if (hd_diagnosis_render(d, format, &ro, &out, &len, &err) != HD_OK) {

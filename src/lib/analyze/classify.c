@@ -462,7 +462,9 @@ void hd_classify_site(const struct hd_cls_size *sizes, size_t n, int go_minor,
 	slice.sizes = classic.sizes = swiss.sizes = sizes;
 	slice.n = classic.n = swiss.n = n;
 	static const int families[] = {17, 21, 23, 26};
-	if (go_minor > 0) {
+	if (n == 0) {
+		/* nothing to search: the frames and the source line decide below */
+	} else if (go_minor > 0) {
 		search(sizes, n, go_minor, &slice, &classic, &swiss);
 	} else {
 		for (size_t f = 0; f < HD_ARRAY_SIZE(families); f++)

@@ -394,15 +394,16 @@ static bool collect(struct state *st, struct hd_error *err)
 				FOR_EACH_FRAME(p, smp, ln)
 				{
 					struct hd_str name = fn_name(p, ln->function);
-					if (leaf || key.owner_function.len ||
-					    hd_is_std_function(name.ptr, name.len)) {
+					if (leaf || hd_is_std_function(name.ptr, name.len)) {
 						leaf = false;
 						continue;
 					}
 					key.owner_function = name;
 					key.owner_file = fn_file(p, ln->function);
 					key.owner_line = ln->line;
+					goto owner_found; /* leave the nested frame loops */
 				}
+			owner_found:;
 			}
 			long si = site_get(st, &key);
 			if (si < 0)
@@ -902,6 +903,7 @@ static enum hd_status build_findings(struct state *st, struct hd_diagnosis *d,
 		rank[n_rank++] = (struct rank_item){i, s->last[V_IB], s->last[V_AB], s};
 	}
 	qsort(rank, n_rank, sizeof(*rank), cmp_rank);
+	d->n_sites = n_rank;
 	size_t n_find = n_rank;
 	if (o->max_findings && n_find > o->max_findings)
 		n_find = o->max_findings;

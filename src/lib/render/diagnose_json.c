@@ -141,7 +141,8 @@ void hd_render_diagnosis_json(struct hd_buf *b, const struct hd_diagnosis *d)
 		hd_buf_printf(b, ", \"time_nanos\": %lld, \"period\": %lld, \"epoch\": %u}",
 			      (long long)p->time_nanos, (long long)p->period, p->epoch);
 	}
-	hd_buf_printf(b, "],\n \"observations\": %zu,\n \"notes\": ", d->n_observations);
+	hd_buf_printf(b, "],\n \"observations\": %zu,\n \"sites\": %zu,\n \"notes\": ",
+		      d->n_observations, d->n_sites);
 	str_array(b, d->notes, d->n_notes);
 	hd_buf_printf(b, "%s", ",\n \"owners\": [");
 	for (size_t i = 0; i < d->n_owners; i++) {

@@ -126,8 +126,9 @@ void hd_render_diagnosis_text(struct hd_buf *b, const struct hd_diagnosis *d,
 			hd_buf_putc(b, '\n');
 		}
 	}
-	if (n < d->n_findings)
-		hd_buf_printf(b, "\n(%zu more sites; --top=0 shows all)\n", d->n_findings - n);
+	size_t all = d->n_sites > d->n_findings ? d->n_sites : d->n_findings;
+	if (n < all)
+		hd_buf_printf(b, "\n(%zu more sites; --top=0 shows all)\n", all - n);
 	size_t no = d->n_owners < 5 ? d->n_owners : 5;
 	if (no)
 		hd_buf_printf(b, "\nowners (their sites summed):\n");
