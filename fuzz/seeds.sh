@@ -2,11 +2,12 @@
 # fuzz/seeds.sh - builds the seed corpus of every fuzz target in a work
 # directory (never committed: fuzz/corpus-work/ is gitignored) from the
 # small profiles the project already has: testdata/profiles (real Go
-# profiles), testdata/hostile (crafted inputs, see testdata/hostile/gen.sh),
+# profiles), testdata/hostile (crafted inputs, see testdata/hostile/gen),
 # testdata/crashers, and the shared corpus in $HD_SHARED/corpus when present.
-# Each target gets its inputs in the form it reads (fuzz/fuzz_*.c): the raw
-# proto target the inflated bytes, the gzip target a mode byte in front,
-# the pipeline target an options byte in front.
+# SEED_MAX_KB (default 300) drops larger files, SEED_MAX_FILES keeps an
+# evenly spread subset.  Each target gets its inputs in the form it reads
+# (fuzz/fuzz_*.c): the raw proto target the inflated bytes, the gzip target
+# a mode byte in front, the pipeline target an options byte in front.
 #
 # usage: fuzz/seeds.sh WORKDIR      (creates WORKDIR/<target>/)
 set -eu
@@ -29,6 +30,16 @@ while IFS= read -r -d '' f; do sources+=("$f"); done < <(
 		"$shared/corpus/real" "$shared/corpus/parca-many" "$shared/corpus/pprof-legacy" \
 		-type f -size -"${max_kb}"k ! -name '*.string' ! -name '*.json' ! -name '*.sh' \
 		! -name '*.go' ! -name '*.md' -print0 2>/dev/null | sort -z)
+
+# SEED_MAX_FILES: an evenly spread subset (smoke runs need a few seeds of
+# each kind, not all of them).
+max_files=${SEED_MAX_FILES:-0}
+if [ "$max_files" -gt 0 ] && [ ${#sources[@]} -gt "$max_files" ]; then
+	step=$(((${#sources[@]} + max_files - 1) / max_files))
+	picked=()
+	for ((i = 0; i < ${#sources[@]}; i += step)); do picked+=("${sources[i]}"); done
+	sources=("${picked[@]}")
+fi
 
 raw=$(mktemp)
 trap 'rm -f "$raw"' EXIT

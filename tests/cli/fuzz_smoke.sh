@@ -38,5 +38,5 @@ if ! cmake --build "$fb" >"$probe/build.log" 2>&1; then
 fi
 flock -u 9
 # Small seeds only: a smoke run must get past its first pass in seconds.
-export SEED_MAX_KB=${SEED_MAX_KB:-40}
+export SEED_MAX_KB=${SEED_MAX_KB:-40} SEED_MAX_FILES=${SEED_MAX_FILES:-40}
 FUZZ_WORK=${HD_BUILD:-$probe}/fuzz-smoke exec bash "$HD_SRCDIR/fuzz/run.sh" "$fb" "$seconds"
