@@ -389,6 +389,14 @@ static void advise(struct hd_finding *f, struct hd_arena *a, struct hd_strlist *
 			       "deleting entries is not enough: Go maps never shrink (neither "
 			       "delete nor clear returns buckets or tables), so recreate the map - "
 			       "copy the live entries into a new one - after bulk deletes");
+		if (f->verdict == HD_VERDICT_STABLE && e->prealloc_n)
+			hd_strlist_add(adv, a,
+				       "held at a constant size: expected for a table built once (or a "
+				       "map kept at its peak - see above); build it with a size hint, "
+				       "make(map[K]V, %llu), to skip the growth steps (%s allocated on "
+				       "the way)",
+				       (unsigned long long)e->prealloc_n,
+				       hd_diag_bytes(b1, sizeof(b1), (double)e->savings_bytes));
 		if (transient && e->prealloc_n)
 			hd_strlist_add(adv, a,
 				       "this map is built and dropped again and again: create it with "
