@@ -15,7 +15,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build demo demo-live check check-fast check-sanitize bench fuzz clean
+.PHONY: all deps build man demo demo-live check check-fast check-sanitize bench fuzz clean
 
 all: build
 
@@ -27,6 +27,10 @@ $(BUILD)/build.ninja: | deps
 
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
+
+# The man page is generated from the --help texts (tests/cli/docs.sh checks it).
+man: build
+	bash scripts/gen-man.sh $(BUILD)/heapdoc > docs/heapdoc.1
 
 demo: build
 	@bash scripts/demo.sh $(BUILD)/heapdoc
