@@ -15,7 +15,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build man demo demo-live check check-fast check-sanitize bench fuzz clean
+.PHONY: all deps deps-test build man demo demo-live check check-fast check-sanitize bench fuzz clean
 
 all: build
 
@@ -39,7 +39,11 @@ demo-live: build
 	@bash scripts/demo-live.sh $(BUILD)/heapdoc
 
 # The whole suite: regular build, then the same suite under ASan+UBSan.
-check: check-fast check-sanitize
+check: deps-test check-fast check-sanitize
+
+# What the test suite needs beyond the build (clang/libFuzzer, valgrind).
+deps-test:
+	@bash scripts/deps.sh --test
 
 check-fast: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -7,6 +7,7 @@ pkgs="gcc make cmake ninja-build pkg-config libdeflate-dev libdeflate-tools
 libpcre2-dev libcurl4-openssl-dev libcmocka-dev jq libxml2-utils"
 case "${1:-}" in
 --fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
+--test) pkgs="$pkgs clang libclang-rt-14-dev valgrind time" ;; # make check: fuzz smoke, valgrind run
 --all) pkgs="$pkgs clang libclang-rt-14-dev valgrind time curl chromium" ;;
 esac
 missing=""
