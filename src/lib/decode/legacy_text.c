@@ -540,7 +540,7 @@ static enum hd_status parse_symbol(struct parser *ps, const uint8_t *s, const ui
 	if (ad->closed)
 		return HD_OK;
 	if (ad->symbolized) {
-		const struct frame *first = &ps->frames[ad->first_frame];
+		const struct frame *first = ad->n_frames ? &ps->frames[ad->first_frame] : NULL;
 		if (prev != index || ad->n_frames == 0 ||
 		    (first->line == line && first->name.len == (size_t)(name_end - name) &&
 		     memcmp(first->name.ptr, name, first->name.len) == 0)) {
