@@ -498,6 +498,62 @@ static void test_peek(void **state)
 	hd_profile_free(p);
 }
 
+/*
+ * Edges are counted once per sample even when a child repeats in a stack,
+ * and stay right when one location meets more callers than its cache
+ * holds.  Root to leaf: main p1 c p2 c p1 c (10): edges main->p1, p1->c,
+ * c->p2, p2->c, c->p1, each once; [c p2 main] 5; [c p1 main] 7; then
+ * q1..q4 -> c (1 each), interleaved with p1 -> c (7 more) to evict.
+ */
+static void test_edges_repeat_and_evict(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_init(&f);
+	uint32_t fc = fx_fn(&f, "main.c", "/c.go"), fp1 = fx_fn(&f, "main.p1", "/p.go");
+	uint32_t fp2 = fx_fn(&f, "main.p2", "/p.go"), fm = fx_fn(&f, "main.main", "/m.go");
+	uint32_t lc = fx_loc1(&f, fc, 1), lp1 = fx_loc1(&f, fp1, 2), lp2 = fx_loc1(&f, fp2, 3);
+	uint32_t lm = fx_loc1(&f, fm, 4);
+	fx_sample(&f, 10, 7, lc, lp1, lc, lp2, lc, lp1, lm);
+	fx_sample(&f, 5, 3, lc, lp2, lm);
+	fx_sample(&f, 7, 3, lc, lp1, lm);
+	char name[16];
+	for (int i = 1; i <= 4; i++) {
+		snprintf(name, sizeof(name), "main.q%d", i);
+		fx_sample(&f, 1, 3, lc, fx_loc1(&f, fx_fn(&f, name, "/q.go"), 5), lm);
+		fx_sample(&f, 7 * (i == 4), 3, lc, lp1, lm); /* zero weights are skipped */
+	}
+	fx_sample(&f, 0, 2, lp2, lc); /* c -> p2 only in a zero sample: no edge */
+	struct hd_profile *p = fx_finish(&f);
+	struct hd_view *v = view_of(p, NULL);
+	struct hd_peek *pk = NULL;
+	struct hd_error err = {0};
+	assert_int_equal(hd_view_peek(v, NULL, "^main\\.c$", &pk, &err), HD_OK);
+	assert_int_equal(pk->n_entries, 1);
+	const struct hd_peek_entry *c = &pk->entries[0];
+	assert_int_equal(c->flat, 33); /* 10 + 5 + 7 + 4 x 1 + 7 */
+	assert_int_equal(c->cum, 33);
+	static const struct {
+		const char *name;
+		int64_t weight;
+	} callers[] = {{"main.p1", 24}, {"main.p2", 15}, {"main.q1", 1}, {"main.q2", 1},
+		       {"main.q3", 1}, {"main.q4", 1}};
+	assert_int_equal(c->n_callers, 6);
+	for (uint32_t i = 0; i < 6; i++) {
+		assert_string_equal(label_of(v, c->callers[i].node), callers[i].name);
+		assert_int_equal(c->callers[i].weight, callers[i].weight);
+		assert_false(c->callers[i].inlined);
+	}
+	assert_int_equal(c->n_callees, 2);
+	assert_string_equal(label_of(v, c->callees[0].node), "main.p1");
+	assert_int_equal(c->callees[0].weight, 10);
+	assert_string_equal(label_of(v, c->callees[1].node), "main.p2");
+	assert_int_equal(c->callees[1].weight, 10);
+	hd_peek_free(pk);
+	hd_view_free(v);
+	hd_profile_free(p);
+}
+
 /* Weights and samples of a view. */
 static void test_samples_and_weights(void **state)
 {
@@ -589,6 +645,7 @@ int main(void)
 		cmocka_unit_test(test_negative_and_diff_base),
 		cmocka_unit_test(test_mean),
 		cmocka_unit_test(test_peek),
+		cmocka_unit_test(test_edges_repeat_and_evict),
 		cmocka_unit_test(test_samples_and_weights),
 		cmocka_unit_test(test_alloc_failure_sweep),
 	};

@@ -56,6 +56,21 @@ static inline int64_t div_value(int64_t v, int64_t d)
  * Node values
  * ------------------------------------------------------------------------ */
 
+/* A location's node range, packed: one load per location in the hot loops. */
+struct locref {
+	uint32_t first, n;
+};
+
+static struct locref *pack_locations(const struct hd_view *v)
+{
+	uint32_t n = v->profile->n_locations;
+	struct locref *lr = hd_malloc(((size_t)n + 1) * sizeof(*lr));
+	if (lr)
+		for (uint32_t l = 0; l < n; l++)
+			lr[l] = (struct locref){v->loc_node_first[l], v->loc_node_n[l]};
+	return lr;
+}
+
 void hd_graph_release(struct hd_graph *g)
 {
 	if (!g)
@@ -79,45 +94,60 @@ enum hd_status hd_graph_values(const struct hd_view *v, struct hd_graph *g, stru
 	g->flat_div = hd_calloc(n, sizeof(int64_t));
 	g->cum_div = hd_calloc(n, sizeof(int64_t));
 	g->in_graph = hd_calloc(n, 1);
-	uint32_t *seen = hd_calloc(n, sizeof(uint32_t));
-	if (!g->flat || !g->cum || !g->flat_div || !g->cum_div || !g->in_graph || !seen) {
-		hd_free(seen);
+	/* a node's mark and cum side by side: one cache line per frame */
+	struct node_acc {
+		int64_t cum;
+		uint32_t seen;
+	} *acc = hd_calloc(n, sizeof(*acc));
+	struct locref *lr = pack_locations(v);
+	if (!g->flat || !g->cum || !g->flat_div || !g->cum_div || !g->in_graph || !acc || !lr) {
+		hd_free(acc);
+		hd_free(lr);
 		hd_graph_release(g);
 		return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
 	}
-	const uint32_t *first = v->loc_node_first, *count = v->loc_node_n, *nodes = v->loc_nodes;
+	const uint32_t *nodes = v->loc_nodes;
+	int64_t *cum_div = g->cum_div;
+	bool mean = v->options.mean;
 	uint32_t gen = 0;
-	for (uint64_t s = 0; s < v->n_samples; s++) {
-		const struct hd_vsample *vs = &v->samples[s];
+	/* Each distinct stack once (stacks.c), with its samples' values summed. */
+	for (uint64_t s = 0; s < v->n_stacks; s++) {
+		const struct hd_vstack *vs = &v->stacks[s];
 		int64_t w = vs->value, dw = vs->divisor;
-		if (w == 0 && dw == 0)
-			continue;
 		if (++gen == 0) {
-			/* 2^32 samples later: restart the marks. */
-			memset(seen, 0, n * sizeof(uint32_t));
+			/* 2^32 stacks later: restart the marks. */
+			for (size_t k = 0; k < n; k++)
+				acc[k].seen = 0;
 			gen = 1;
 		}
-		/* root (last location, outermost line) to leaf */
+		/* root (last location, outermost line) to leaf; the order does
+		 * not matter for cum, which counts each node once per stack */
 		for (uint32_t i = vs->n_locs; i-- > 0;) {
-			uint32_t loc = vs->locs[i];
-			const uint32_t *ln = nodes + first[loc];
-			for (uint32_t j = count[loc]; j-- > 0;) {
+			if (i >= 8)
+				__builtin_prefetch(&lr[vs->locs[i - 8]]);
+			struct locref r = lr[vs->locs[i]];
+			const uint32_t *ln = nodes + r.first;
+			for (uint32_t j = r.n; j-- > 0;) {
 				uint32_t id = ln[j];
-				if (seen[id] != gen) {
-					seen[id] = gen;
-					g->cum[id] = add_wrap(g->cum[id], w);
-					g->cum_div[id] = add_wrap(g->cum_div[id], dw);
-				}
+				if (acc[id].seen == gen)
+					continue;
+				acc[id].seen = gen;
+				acc[id].cum = add_wrap(acc[id].cum, w);
+				if (mean)
+					cum_div[id] = add_wrap(cum_div[id], dw);
 			}
 		}
 		if (vs->n_locs) {
-			uint32_t leaf = nodes[first[vs->locs[0]]];
+			uint32_t leaf = nodes[lr[vs->locs[0]].first];
 			g->flat[leaf] = add_wrap(g->flat[leaf], w);
 			g->flat_div[leaf] = add_wrap(g->flat_div[leaf], dw);
 		}
 	}
-	hd_free(seen);
-	g->has_div = v->options.mean;
+	for (size_t k = 0; k < n; k++)
+		g->cum[k] = acc[k].cum;
+	hd_free(acc);
+	hd_free(lr);
+	g->has_div = mean;
 	return HD_OK;
 }
 
@@ -215,6 +245,28 @@ static bool grow_edges(struct hd_edges *e)
 	return true;
 }
 
+/* The edge parent -> child, created (inline until a call says otherwise)
+ * when new; HD_NONE when out of memory. */
+static uint32_t edge_for(struct hd_edges *e, uint32_t parent, uint32_t child)
+{
+	bool inserted;
+	/* room first, so that a key is never left without its item */
+	if (e->n == e->cap && !grow_edges(e))
+		return HD_NONE;
+	uint32_t *slot = hd_u64map_upsert(&e->map, ((uint64_t)parent << 32) | child,
+					  (uint32_t)e->n, &inserted);
+	if (!slot)
+		return HD_NONE;
+	if (!inserted)
+		return *slot;
+	struct hd_edge_item *it = &e->items[e->n++];
+	memset(it, 0, sizeof(*it));
+	it->src = parent;
+	it->dst = child;
+	it->inlined = true;
+	return *slot;
+}
+
 /*
  * graph.go newGraph's edge loop: walking a sample root to leaf, the edge
  * parent -> node is added once per sample (seenEdge), never for a node
@@ -223,30 +275,94 @@ static bool grow_edges(struct hd_edges *e)
  * nodes outside `kept` (when not NULL) are skipped and make the next edge
  * residual.  Only edges whose child has track[child] set are recorded.
  */
+/*
+ * A two-way cache per frame slot (location line): the parents last seen
+ * there, their edges, and what the slot added to each edge since.  Frames
+ * below the first of a location always have the same parent, and a
+ * location is reached from few callers, so the hash table is consulted
+ * only when a slot meets a new parent, and edge items are written only
+ * when a way is evicted or at the end.
+ */
+struct slot_cache {
+	uint32_t parent[2], edge[2];
+	int64_t acc[2];
+	uint8_t flags[2];
+};
+#define SLOT_USED 1u
+#define SLOT_RESIDUAL 2u
+
+/* Moves way k's pending additions into its edge.  `outer`: the slot is the
+ * outermost line of its location, so its calls are not inline. */
+static void flush_way(struct hd_edges *e, struct slot_cache *c, int k, bool outer)
+{
+	if (!(c->flags[k] & SLOT_USED))
+		return;
+	struct hd_edge_item *it = &e->items[c->edge[k]];
+	it->weight = add_wrap(it->weight, c->acc[k]);
+	if (c->flags[k] & SLOT_RESIDUAL)
+		it->residual = true;
+	if (outer)
+		it->inlined = false;
+	c->acc[k] = 0;
+	c->flags[k] = 0;
+}
+
 enum hd_status hd_edges_compute(const struct hd_view *v, const uint8_t *kept,
 				const uint8_t *track, struct hd_edges *e, struct hd_error *err)
 {
 	memset(e, 0, sizeof(*e));
-	if (!hd_u64map_init(&e->map, (size_t)v->n_nodes * 2))
+	size_t n_slots = 0;
+	for (uint32_t l = 0; l < v->profile->n_locations; l++)
+		n_slots += v->loc_node_n[l];
+	struct slot_cache *cache = hd_malloc((n_slots + 1) * sizeof(*cache));
+	/*
+	 * pprof adds an edge once per sample.  A child's first frame in a
+	 * stack cannot repeat an edge, so it adds through its slot; from a
+	 * child's second frame on, edges are marked with the stack's
+	 * generation (the first frame's edge retroactively).
+	 */
+	struct child_mark {
+		uint32_t gen, first_edge;
+		bool repeated;
+	} *mark = hd_calloc((size_t)v->n_nodes + 1, sizeof(*mark));
+	struct locref *lr = pack_locations(v);
+	if (!cache || !mark || !lr || !hd_u64map_init(&e->map, (size_t)v->n_nodes * 2)) {
+		hd_free(cache);
+		hd_free(mark);
+		hd_free(lr);
+		hd_u64map_release(&e->map);
 		return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
-	const uint32_t *first = v->loc_node_first, *count = v->loc_node_n, *nodes = v->loc_nodes;
+	}
+	for (size_t k = 0; k <= n_slots; k++) {
+		cache[k].parent[0] = cache[k].parent[1] = HD_NONE;
+		cache[k].edge[0] = cache[k].edge[1] = HD_NONE;
+		cache[k].acc[0] = cache[k].acc[1] = 0;
+		cache[k].flags[0] = cache[k].flags[1] = 0;
+	}
+	const uint32_t *nodes = v->loc_nodes;
 	uint32_t gen = 0;
-	for (uint64_t s = 0; s < v->n_samples; s++) {
-		const struct hd_vsample *vs = &v->samples[s];
-		int64_t w = vs->value, dw = vs->divisor;
-		if (w == 0 && dw == 0)
-			continue;
+	enum hd_status st = HD_OK;
+	for (uint64_t s = 0; s < v->n_stacks && st == HD_OK; s++) {
+		const struct hd_vstack *vs = &v->stacks[s];
+		int64_t w = vs->value;
 		if (++gen == 0) {
 			for (size_t k = 0; k < e->n; k++)
 				e->items[k].seen = 0;
+			for (size_t k = 0; k < v->n_nodes; k++)
+				mark[k].gen = 0;
 			gen = 1;
 		}
 		uint32_t parent = HD_NONE;
 		bool residual = false;
-		for (uint32_t i = vs->n_locs; i-- > 0;) {
-			uint32_t loc = vs->locs[i];
-			const uint32_t *ln = nodes + first[loc];
-			uint32_t cnt = count[loc];
+		for (uint32_t i = vs->n_locs; i-- > 0 && st == HD_OK;) {
+			/* the walk's next locations, their caches, in flight */
+			if (i >= 8)
+				__builtin_prefetch(&lr[vs->locs[i - 8]]);
+			if (i >= 4)
+				__builtin_prefetch(&cache[lr[vs->locs[i - 4]].first]);
+			struct locref r = lr[vs->locs[i]];
+			const uint32_t *ln = nodes + r.first;
+			uint32_t cnt = r.n;
 			for (uint32_t j = cnt; j-- > 0;) {
 				uint32_t id = ln[j];
 				if (kept && !kept[id]) {
@@ -254,34 +370,49 @@ enum hd_status hd_edges_compute(const struct hd_view *v, const uint8_t *kept,
 					continue;
 				}
 				if (parent != HD_NONE && id != parent && track[id]) {
-					uint64_t key = ((uint64_t)parent << 32) | id;
-					bool inserted;
-					uint32_t *slot = hd_u64map_upsert(&e->map, key, (uint32_t)e->n,
-									  &inserted);
-					if (!slot) {
-						hd_edges_release(e);
-						return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
-					}
-					if (inserted) {
-						if (e->n == e->cap && !grow_edges(e)) {
-							hd_edges_release(e);
-							return hd_error_set(err, HD_ERR_NOMEM,
-									    "out of memory");
+					bool outer = j + 1 == cnt;
+					struct slot_cache *c = &cache[r.first + j];
+					int k = 0;
+					if (c->parent[0] == parent) {
+						k = 0;
+					} else if (c->parent[1] == parent) {
+						k = 1;
+					} else {
+						uint32_t eid = edge_for(e, parent, id);
+						if (eid == HD_NONE) {
+							st = hd_error_set(err, HD_ERR_NOMEM, "out of memory");
+							break;
 						}
-						struct hd_edge_item *it = &e->items[e->n++];
-						memset(it, 0, sizeof(*it));
-						it->src = parent;
-						it->dst = id;
-						it->inlined = true;
+						flush_way(e, c, 1, outer);
+						c->parent[1] = c->parent[0];
+						c->edge[1] = c->edge[0];
+						c->acc[1] = c->acc[0];
+						c->flags[1] = c->flags[0];
+						c->parent[0] = parent;
+						c->edge[0] = eid;
+						c->acc[0] = 0;
+						c->flags[0] = 0;
 					}
-					struct hd_edge_item *it = &e->items[*slot];
-					if (it->seen != gen) {
-						it->seen = gen;
-						it->weight = add_wrap(it->weight, w);
-						it->weight_div = add_wrap(it->weight_div, dw);
-						it->residual = it->residual || residual;
-						if (j + 1 == cnt)
-							it->inlined = false;
+					struct child_mark *m = &mark[id];
+					if (m->gen != gen) {
+						m->gen = gen;
+						m->first_edge = c->edge[k];
+						m->repeated = false;
+						c->acc[k] = add_wrap(c->acc[k], w);
+						c->flags[k] |= SLOT_USED | (residual ? SLOT_RESIDUAL : 0);
+					} else {
+						if (!m->repeated) {
+							e->items[m->first_edge].seen = gen;
+							m->repeated = true;
+						}
+						struct hd_edge_item *it = &e->items[c->edge[k]];
+						if (it->seen != gen) {
+							it->seen = gen;
+							it->weight = add_wrap(it->weight, w);
+							it->residual = it->residual || residual;
+							if (outer)
+								it->inlined = false;
+						}
 					}
 				}
 				parent = id;
@@ -289,7 +420,21 @@ enum hd_status hd_edges_compute(const struct hd_view *v, const uint8_t *kept,
 			}
 		}
 	}
-	return HD_OK;
+	if (st == HD_OK) {
+		for (uint32_t l = 0; l < v->profile->n_locations; l++) {
+			struct locref r = lr[l];
+			for (uint32_t j = 0; j < r.n; j++) {
+				flush_way(e, &cache[r.first + j], 0, j + 1 == r.n);
+				flush_way(e, &cache[r.first + j], 1, j + 1 == r.n);
+			}
+		}
+	} else {
+		hd_edges_release(e);
+	}
+	hd_free(cache);
+	hd_free(mark);
+	hd_free(lr);
+	return st;
 }
 
 /* ------------------------------------------------------------------------

@@ -58,9 +58,9 @@ void hd_graph_output_unit(const struct hd_graph *graph, const char *requested, c
 
 /* An edge parent -> child of the graph. */
 struct hd_edge_item {
+	int64_t weight; /* raw sum (pprof prints Edge.Weight, never divided) */
 	uint32_t src, dst;
-	int64_t weight, weight_div;
-	uint32_t seen;  /* generation of the last sample that added to it */
+	uint32_t seen;  /* generation of the last stack that added to it */
 	bool inlined;
 	bool residual;
 };

@@ -24,20 +24,14 @@ static size_t capacity_for(size_t expected)
 
 static bool u64map_alloc(struct hd_u64map *m, size_t cap)
 {
-	size_t kbytes, vbytes;
-	if (hd_mul_overflow(cap, sizeof(uint64_t), &kbytes) ||
-	    hd_mul_overflow(cap, sizeof(uint32_t), &vbytes))
+	size_t bytes;
+	if (hd_mul_overflow(cap, sizeof(*m->slots), &bytes))
 		return false;
-	m->keys = hd_malloc(kbytes);
-	m->vals = hd_malloc(vbytes);
-	if (!m->keys || !m->vals) {
-		hd_free(m->keys);
-		hd_free(m->vals);
-		m->keys = NULL;
-		m->vals = NULL;
+	m->slots = hd_malloc(bytes);
+	if (!m->slots)
 		return false;
-	}
-	memset(m->vals, 0xff, vbytes); /* HD_NONE everywhere */
+	for (size_t i = 0; i < cap; i++)
+		m->slots[i].val = HD_NONE;
 	m->mask = cap - 1;
 	m->count = 0;
 	return true;
@@ -55,10 +49,8 @@ void hd_u64map_release(struct hd_u64map *m)
 {
 	if (!m)
 		return;
-	hd_free(m->keys);
-	hd_free(m->vals);
-	m->keys = NULL;
-	m->vals = NULL;
+	hd_free(m->slots);
+	m->slots = NULL;
 	m->mask = m->count = 0;
 }
 
@@ -71,17 +63,15 @@ static bool u64map_grow(struct hd_u64map *m)
 		return false;
 	}
 	for (size_t i = 0; i <= old.mask; i++) {
-		if (old.vals[i] == HD_NONE)
+		if (old.slots[i].val == HD_NONE)
 			continue;
-		size_t j = hd_hash_u64(old.keys[i], m->seed) & m->mask;
-		while (m->vals[j] != HD_NONE)
+		size_t j = hd_hash_u64(old.slots[i].key, m->seed) & m->mask;
+		while (m->slots[j].val != HD_NONE)
 			j = (j + 1) & m->mask;
-		m->keys[j] = old.keys[i];
-		m->vals[j] = old.vals[i];
+		m->slots[j] = old.slots[i];
 	}
 	m->count = old.count;
-	hd_free(old.keys);
-	hd_free(old.vals);
+	hd_free(old.slots);
 	return true;
 }
 
@@ -90,34 +80,34 @@ uint32_t *hd_u64map_upsert(struct hd_u64map *m, uint64_t key, uint32_t val, bool
 	*inserted = false;
 	size_t i = hd_hash_u64(key, m->seed) & m->mask;
 	for (;;) {
-		if (m->vals[i] == HD_NONE)
+		if (m->slots[i].val == HD_NONE)
 			break;
-		if (m->keys[i] == key)
-			return &m->vals[i];
+		if (m->slots[i].key == key)
+			return &m->slots[i].val;
 		i = (i + 1) & m->mask;
 	}
 	if ((m->count + 1) * 2 > m->mask + 1) {
 		if (!u64map_grow(m))
 			return NULL;
 		i = hd_hash_u64(key, m->seed) & m->mask;
-		while (m->vals[i] != HD_NONE)
+		while (m->slots[i].val != HD_NONE)
 			i = (i + 1) & m->mask;
 	}
-	m->keys[i] = key;
-	m->vals[i] = val;
+	m->slots[i].key = key;
+	m->slots[i].val = val;
 	m->count++;
 	*inserted = true;
-	return &m->vals[i];
+	return &m->slots[i].val;
 }
 
 uint32_t hd_u64map_get(const struct hd_u64map *m, uint64_t key)
 {
-	if (!m->vals)
+	if (!m->slots)
 		return HD_NONE;
 	size_t i = hd_hash_u64(key, m->seed) & m->mask;
-	while (m->vals[i] != HD_NONE) {
-		if (m->keys[i] == key)
-			return m->vals[i];
+	while (m->slots[i].val != HD_NONE) {
+		if (m->slots[i].key == key)
+			return m->slots[i].val;
 		i = (i + 1) & m->mask;
 	}
 	return HD_NONE;
@@ -127,20 +117,14 @@ uint32_t hd_u64map_get(const struct hd_u64map *m, uint64_t key)
 
 static bool idtab_alloc(struct hd_idtab *t, size_t cap)
 {
-	size_t ibytes, hbytes;
-	if (hd_mul_overflow(cap, sizeof(uint32_t), &ibytes) ||
-	    hd_mul_overflow(cap, sizeof(uint64_t), &hbytes))
+	size_t bytes;
+	if (hd_mul_overflow(cap, sizeof(*t->slots), &bytes))
 		return false;
-	t->ids = hd_malloc(ibytes);
-	t->hashes = hd_malloc(hbytes);
-	if (!t->ids || !t->hashes) {
-		hd_free(t->ids);
-		hd_free(t->hashes);
-		t->ids = NULL;
-		t->hashes = NULL;
+	t->slots = hd_malloc(bytes);
+	if (!t->slots)
 		return false;
-	}
-	memset(t->ids, 0xff, ibytes);
+	for (size_t i = 0; i < cap; i++)
+		t->slots[i].id = HD_NONE;
 	t->mask = cap - 1;
 	t->count = 0;
 	return true;
@@ -157,10 +141,8 @@ void hd_idtab_release(struct hd_idtab *t)
 {
 	if (!t)
 		return;
-	hd_free(t->ids);
-	hd_free(t->hashes);
-	t->ids = NULL;
-	t->hashes = NULL;
+	hd_free(t->slots);
+	t->slots = NULL;
 	t->mask = t->count = 0;
 }
 
@@ -168,9 +150,9 @@ uint32_t hd_idtab_find(const struct hd_idtab *t, uint64_t hash, hd_idtab_eq_fn e
 		       const void *ctx)
 {
 	size_t i = hash & t->mask;
-	while (t->ids[i] != HD_NONE) {
-		if (t->hashes[i] == hash && eq(ctx, t->ids[i]))
-			return t->ids[i];
+	while (t->slots[i].id != HD_NONE) {
+		if (t->slots[i].hash == hash && eq(ctx, t->slots[i].id))
+			return t->slots[i].id;
 		i = (i + 1) & t->mask;
 	}
 	return HD_NONE;
@@ -179,10 +161,10 @@ uint32_t hd_idtab_find(const struct hd_idtab *t, uint64_t hash, hd_idtab_eq_fn e
 static void idtab_place(struct hd_idtab *t, uint64_t hash, uint32_t id)
 {
 	size_t i = hash & t->mask;
-	while (t->ids[i] != HD_NONE)
+	while (t->slots[i].id != HD_NONE)
 		i = (i + 1) & t->mask;
-	t->ids[i] = id;
-	t->hashes[i] = hash;
+	t->slots[i].id = id;
+	t->slots[i].hash = hash;
 	t->count++;
 }
 
@@ -196,10 +178,9 @@ bool hd_idtab_add(struct hd_idtab *t, uint64_t hash, uint32_t id)
 			return false;
 		}
 		for (size_t i = 0; i <= old.mask; i++)
-			if (old.ids[i] != HD_NONE)
-				idtab_place(t, old.hashes[i], old.ids[i]);
-		hd_free(old.ids);
-		hd_free(old.hashes);
+			if (old.slots[i].id != HD_NONE)
+				idtab_place(t, old.slots[i].hash, old.slots[i].id);
+		hd_free(old.slots);
 	}
 	idtab_place(t, hash, id);
 	return true;

@@ -34,9 +34,13 @@ static inline uint64_t hd_hash_combine(uint64_t h, uint64_t v)
 
 /* ---- hd_u64map: uint64_t key -> uint32_t value (value HD_NONE = empty) ---- */
 
+struct hd_u64map_slot {
+	uint64_t key;
+	uint32_t val; /* HD_NONE: empty */
+};
+
 struct hd_u64map {
-	uint64_t *keys;
-	uint32_t *vals;
+	struct hd_u64map_slot *slots; /* key and value together: one cache line per probe */
 	size_t mask;  /* capacity - 1 */
 	size_t count;
 	uint64_t seed;
@@ -61,9 +65,13 @@ uint32_t hd_u64map_get(const struct hd_u64map *m, uint64_t key);
 /* True when the key of `id` equals the key being looked up (in ctx). */
 typedef bool (*hd_idtab_eq_fn)(const void *ctx, uint32_t id);
 
+struct hd_idtab_slot {
+	uint64_t hash; /* the full hash of the stored id, for growing */
+	uint32_t id;   /* HD_NONE = empty slot */
+};
+
 struct hd_idtab {
-	uint32_t *ids;    /* HD_NONE = empty slot */
-	uint64_t *hashes; /* the full hash of each stored id, for growing */
+	struct hd_idtab_slot *slots; /* hash and id together: one cache line per probe */
 	size_t mask;
 	size_t count;
 };

@@ -469,13 +469,6 @@ enum hd_status hd_view_build_nodes(struct hd_view *v, struct hd_error *err)
 			v->node_flags[v->loc_nodes[first + i]] |=
 				i + 1 == n ? HD_NODE_OUTER : HD_NODE_INNER;
 	}
-	uint32_t max = 0;
-	for (uint64_t s = 0; s < v->n_samples; s++) {
-		uint32_t f = hd_vsample_frames(v, &v->samples[s]);
-		if (f > max)
-			max = f;
-	}
-	v->max_frames = max;
 	return HD_OK;
 }
 

@@ -21,6 +21,20 @@ struct hd_vsample {
 	uint32_t n_locs;
 };
 
+/*
+ * Kept samples with a non-zero value (or divisor) grouped by identical
+ * stacks, their values summed: the graph passes walk each distinct stack
+ * once.  Exact for flat, cum and edges, because pprof's per-sample
+ * additions commute and a stack's edges and inline flags do not depend on
+ * the sample.
+ */
+struct hd_vstack {
+	const uint32_t *locs;
+	int64_t value;
+	int64_t divisor;
+	uint32_t n_locs;
+};
+
 /* node_flags bits: how a node appears among the frames of locations. */
 #define HD_NODE_INNER 1u /* as an inlined (non-outermost) frame somewhere */
 #define HD_NODE_OUTER 2u /* as the outermost frame of some location */
@@ -36,6 +50,8 @@ struct hd_view {
 
 	struct hd_vsample *samples;
 	uint64_t n_samples;
+	struct hd_vstack *stacks;
+	uint64_t n_stacks;
 
 	/*
 	 * Lines of each location after the filters: line indices
@@ -71,10 +87,17 @@ struct hd_view *hd_view_alloc(const struct hd_profile *profile);
 /*
  * Assigns node identities (agg/nodes.c): aggregates the locations' lines
  * at the view's granularity (pprof's Profile.Aggregate + graph.nodeInfo),
- * interning equal identities, and fills nodes, node_flags, loc_node_* and
- * max_frames.  Returns HD_OK or HD_ERR_NOMEM / HD_ERR_LIMIT.
+ * interning equal identities, and fills nodes, node_flags and loc_node_*.
+ * Returns HD_OK or HD_ERR_NOMEM / HD_ERR_LIMIT.
  */
 enum hd_status hd_view_build_nodes(struct hd_view *view, struct hd_error *err);
+
+/*
+ * Groups the kept samples into view->stacks and sets view->max_frames
+ * (agg/stacks.c), after hd_view_build_nodes().  Returns HD_OK or
+ * HD_ERR_NOMEM.
+ */
+enum hd_status hd_view_build_stacks(struct hd_view *view, struct hd_error *err);
 
 /* pprof's unit of numeric label `key` (e.g. "bytes" for Go's bytes label). */
 struct hd_str hd_view_num_unit(const struct hd_view *view, struct hd_str key);

@@ -776,6 +776,8 @@ enum hd_status hd_view_new(const struct hd_profile *profile,
 		st = prune_from(&c, v->options.prune_from);
 	if (st == HD_OK)
 		st = hd_view_build_nodes(v, err);
+	if (st == HD_OK)
+		st = hd_view_build_stacks(v, err);
 	if (st == HD_OK && hd_arena_failed(v->arena))
 		st = hd_error_set(err, HD_ERR_NOMEM, "out of memory");
 	if (st != HD_OK) {
