@@ -4,7 +4,7 @@
 # present).  Needs root (or sudo) only when something is missing.
 set -eu
 pkgs="gcc make cmake ninja-build pkg-config libdeflate-dev libdeflate-tools
-libpcre2-dev libcurl4-openssl-dev libcmocka-dev jq libxml2-utils"
+zlib1g-dev libpcre2-dev libcurl4-openssl-dev libcmocka-dev jq libxml2-utils"
 case "${1:-}" in
 --fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
 --test) pkgs="$pkgs clang libclang-rt-14-dev valgrind time" ;; # make check: fuzz smoke, valgrind run

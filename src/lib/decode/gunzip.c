@@ -13,6 +13,7 @@
  */
 #include <libdeflate.h>
 #include <stdlib.h>
+#include <zlib.h>
 
 #include "decode/decode.h"
 
@@ -90,6 +91,67 @@ static enum hd_status limit_error(struct hd_error *err, uint64_t max_out)
 			    "decompressed size exceeds the limit of %llu bytes "
 			    "(see --max-decompressed)",
 			    (unsigned long long)max_out);
+}
+
+/*
+ * Counts the bytes the gzip members at `in` inflate to, with zlib in a fixed
+ * window, stopping as soon as the count passes max_out.  Returns HD_OK and
+ * the count, HD_ERR_LIMIT (error filled) past the limit, or HD_ERR_GZIP
+ * without filling err when zlib rejects the data (the caller explains it).
+ * Stops quietly at trailing bytes that are not another member; the caller
+ * reports those.
+ */
+static enum hd_status count_inflated(const uint8_t *in, size_t in_len,
+				     size_t max_out, size_t *total_ret,
+				     struct hd_error *err)
+{
+	uint8_t *window = hd_malloc(SLOW_MIN_CAP);
+	if (!window)
+		return hd_error_set(err, HD_ERR_NOMEM, "out of memory inflating gzip data");
+	z_stream zs;
+	memset(&zs, 0, sizeof(zs));
+	enum hd_status st = HD_OK;
+	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
+		hd_free(window);
+		return hd_error_set(err, HD_ERR_NOMEM, "out of memory inflating gzip data");
+	}
+	size_t pos = 0;
+	uint64_t total = 0;
+	while (pos < in_len) {
+		if (in_len - pos < 2 || in[pos] != 0x1f || in[pos + 1] != 0x8b)
+			break;
+		inflateReset(&zs);
+		int zr = Z_OK;
+		size_t member_start = pos;
+		while (zr != Z_STREAM_END) {
+			size_t avail = in_len - pos;
+			zs.next_in = (Bytef *)(uintptr_t)(in + pos);
+			zs.avail_in = avail > UINT32_MAX ? UINT32_MAX : (uInt)avail;
+			zs.next_out = window;
+			zs.avail_out = (uInt)SLOW_MIN_CAP;
+			zr = inflate(&zs, Z_NO_FLUSH);
+			size_t consumed = (size_t)(zs.next_in - (in + pos));
+			pos += consumed;
+			total += SLOW_MIN_CAP - zs.avail_out;
+			if (total > max_out) {
+				st = limit_error(err, max_out);
+				goto out;
+			}
+			if (zr == Z_STREAM_END)
+				break;
+			if (zr != Z_OK || (consumed == 0 && zs.avail_out == SLOW_MIN_CAP)) {
+				st = HD_ERR_GZIP; /* corrupt or truncated: explained later */
+				goto out;
+			}
+		}
+		if (pos == member_start)
+			break;
+	}
+	*total_ret = (size_t)total;
+out:
+	inflateEnd(&zs);
+	hd_free(window);
+	return st;
 }
 
 /* The slow path: any number of members, output size unknown. */
@@ -201,10 +263,21 @@ enum hd_status hd_gunzip(const uint8_t *in, size_t in_len, uint64_t max_out64,
 		}
 		/* Several members, or ISIZE was not this member's size. */
 	}
-	st = gunzip_slow(d, in, in_len, max_out,
-			 plausible ? (size_t)hint * 2 : in_len > SIZE_MAX / 4 ? SIZE_MAX : in_len * 4,
-			 arena, out_ret,
-			 out_len_ret, err);
+	size_t total = 0;
+	st = count_inflated(in, in_len, max_out, &total, err);
+	if (st == HD_ERR_LIMIT || st == HD_ERR_NOMEM)
+		goto out;
+	if (st == HD_OK) {
+		/* Exact size known: one buffer, never doubled past the data. */
+		st = gunzip_slow(d, in, in_len, total, total, arena, out_ret,
+				 out_len_ret, err);
+		goto out;
+	}
+	/* Corrupt data: inflate only as far as needed to explain the error. */
+	st = gunzip_slow(d, in, in_len, max_out < ((size_t)16 << 20) ? max_out : ((size_t)16 << 20),
+			 SLOW_MIN_CAP, arena, out_ret, out_len_ret, err);
+	if (st == HD_ERR_LIMIT)
+		st = hd_error_set(err, HD_ERR_GZIP, "corrupt or truncated gzip data");
 out:
 	libdeflate_free_decompressor(d);
 	return st;
