@@ -13,6 +13,7 @@
  * docs/internals/aggregate.md maps every step to pprof's source.
  */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -205,7 +206,6 @@ static int cmp_nodes(const void *pa, const void *pb)
  * through a static, so sorting is serialised.  Sorting is short next to
  * aggregation; the lock keeps distinct views usable from distinct threads.
  */
-#include <pthread.h>
 static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void hd_graph_sort(const struct hd_graph *g, uint32_t *ids, uint32_t n, enum hd_sort_order order)
