@@ -53,6 +53,31 @@ struct hd_profile *hd_cli_load_profile(const char *path,
  */
 int hd_cli_finish(int code);
 
+/*
+ * The input-limit options every profile-reading command takes besides
+ * --max-input and --max-decompressed (the library's messages name them).
+ * Put HD_CLI_LIMIT_LONGOPTS in a getopt_long table and hand its codes to
+ * hd_cli_limit_option(), which returns 1 when it set the limit, 0 when `code`
+ * is not one of them, -1 (message printed) for an invalid value.
+ */
+enum {
+	HD_CLI_OPT_MAX_SAMPLES = 0x0e00, /* below report_opts.h HD_CLI_EXTRA_BASE */
+	HD_CLI_OPT_MAX_STACK_DEPTH,
+	HD_CLI_OPT_MAX_STRING,
+	HD_CLI_OPT_MAX_LINE
+};
+#define HD_CLI_LIMIT_LONGOPTS \
+	{"max-samples", required_argument, NULL, HD_CLI_OPT_MAX_SAMPLES}, \
+	{"max-stack-depth", required_argument, NULL, HD_CLI_OPT_MAX_STACK_DEPTH}, \
+	{"max-string", required_argument, NULL, HD_CLI_OPT_MAX_STRING}, \
+	{"max-line", required_argument, NULL, HD_CLI_OPT_MAX_LINE}
+#define HD_CLI_LIMIT_HELP \
+	"  --max-samples N --max-stack-depth N --max-string SIZE --max-line SIZE\n" \
+	"                         further input limits (defaults 100000000,\n" \
+	"                         1000000, 64MiB, 64MiB)\n"
+int hd_cli_limit_option(const char *cmd, int code, const char *arg,
+			struct hd_limits *limits);
+
 /* Parses "1GiB", "512MB", "4096" etc. into bytes (binary units). */
 bool hd_cli_parse_size(const char *s, unsigned long long *ret);
 

@@ -35,6 +35,7 @@ static void usage(FILE *f)
 		"  --fail-on=growing     exit 3 when a finding's verdict is growing\n"
 		"  --max-input=SIZE      largest input file (default 1GiB)\n"
 		"  --max-decompressed=SIZE  largest inflated profile (default 1GiB)\n"
+		HD_CLI_LIMIT_HELP
 		"  -h, --help            this help\n"
 		"\n"
 		"exit status: 0 ok, 1 an input could not be read, 2 bad usage, 3 --fail-on met\n");
@@ -230,6 +231,7 @@ int cmd_diagnose(int argc, char **argv)
 		{"fail-on", required_argument, NULL, OPT_FAIL},
 		{"max-input", required_argument, NULL, OPT_MAXIN},
 		{"max-decompressed", required_argument, NULL, OPT_MAXDEC},
+		HD_CLI_LIMIT_LONGOPTS,
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -295,6 +297,11 @@ int cmd_diagnose(int argc, char **argv)
 				limits.max_input_bytes = sz;
 			else
 				limits.max_decompressed_bytes = sz;
+			break;
+		case HD_CLI_OPT_MAX_SAMPLES: case HD_CLI_OPT_MAX_STACK_DEPTH:
+		case HD_CLI_OPT_MAX_STRING: case HD_CLI_OPT_MAX_LINE:
+			if (hd_cli_limit_option("diagnose", c, optarg, &limits) < 0)
+				return HD_EXIT_USAGE;
 			break;
 		case 'h':
 			usage(stdout);

@@ -49,6 +49,8 @@ static void usage(FILE *f)
 		"      --top N             text: rows per table (default 10; 0 = all)\n"
 		"      --no-owners         text: only the per-site table\n"
 		"      --max-input SIZE    largest profile file read (default 1GiB)\n"
+		"      --max-decompressed SIZE  largest inflated profile (default 1GiB)\n"
+		HD_CLI_LIMIT_HELP
 		"\n"
 		"exit status: 0 done (no growing site, or no --fail-on); 1 a profile could not\n"
 		"be read; 2 bad command line; 3 --fail-on=growing and a site is growing.\n");
@@ -287,6 +289,8 @@ static bool parse_args(int argc, char **argv, struct trend_args *a, int *exit_re
 		{"top", required_argument, NULL, 't'},
 		{"no-owners", no_argument, NULL, 'O'},
 		{"max-input", required_argument, NULL, 'm'},
+		{"max-decompressed", required_argument, NULL, 'D'},
+		HD_CLI_LIMIT_LONGOPTS,
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -368,6 +372,18 @@ static bool parse_args(int argc, char **argv, struct trend_args *a, int *exit_re
 				goto usage_err;
 			}
 			a->limits.max_input_bytes = size;
+			break;
+		case 'D':
+			if (!hd_cli_parse_size(optarg, &size) || size == 0) {
+				hd_cli_error("trend: invalid --max-decompressed '%s'", optarg);
+				goto usage_err;
+			}
+			a->limits.max_decompressed_bytes = size;
+			break;
+		case HD_CLI_OPT_MAX_SAMPLES: case HD_CLI_OPT_MAX_STACK_DEPTH:
+		case HD_CLI_OPT_MAX_STRING: case HD_CLI_OPT_MAX_LINE:
+			if (hd_cli_limit_option("trend", c, optarg, &a->limits) < 0)
+				goto usage_err;
 			break;
 		case 'h':
 			usage(stdout);

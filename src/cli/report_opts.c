@@ -63,6 +63,7 @@ static const struct option shared_options[] = {
 	{"normalize", optional_argument, NULL, OPT_NORMALIZE},
 	{"max-input", required_argument, NULL, OPT_MAX_INPUT},
 	{"max-decompressed", required_argument, NULL, OPT_MAX_DECOMPRESSED},
+	HD_CLI_LIMIT_LONGOPTS,
 	{"output", required_argument, NULL, OPT_OUTPUT},
 	{"help", no_argument, NULL, OPT_HELP},
 };
@@ -107,6 +108,7 @@ void hd_cli_report_help(FILE *f)
 		"  --max-input SIZE       refuse inputs larger than SIZE (default 1GiB)\n"
 		"  --max-decompressed SIZE  refuse inflated profiles larger than SIZE\n"
 		"                         (default 1GiB)\n"
+		HD_CLI_LIMIT_HELP
 		"Several PROFILEs are summed, as `go tool pprof` does; '-' reads stdin.\n");
 }
 
@@ -266,6 +268,9 @@ static bool apply(struct hd_cli_report *r, struct parse_state *s, const char *cm
 		return true;
 	case OPT_OUTPUT: r->output = arg; return true;
 	}
+	int lim = hd_cli_limit_option(cmd, c, arg, &r->limits);
+	if (lim != 0)
+		return lim > 0;
 	return false;
 }
 

@@ -176,3 +176,44 @@ bool hd_cli_parse_size(const char *s, unsigned long long *ret)
 	}
 	return false;
 }
+
+int hd_cli_limit_option(const char *cmd, int code, const char *arg,
+			struct hd_limits *limits)
+{
+	static const struct {
+		int code;
+		const char *name;
+		bool is_size;
+	} opts[] = {
+		{HD_CLI_OPT_MAX_SAMPLES, "max-samples", false},
+		{HD_CLI_OPT_MAX_STACK_DEPTH, "max-stack-depth", false},
+		{HD_CLI_OPT_MAX_STRING, "max-string", true},
+		{HD_CLI_OPT_MAX_LINE, "max-line", true},
+	};
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		if (opts[i].code != code)
+			continue;
+		unsigned long long v;
+		char *end = NULL;
+		bool ok;
+		if (opts[i].is_size) {
+			ok = hd_cli_parse_size(arg, &v);
+		} else {
+			errno = 0;
+			v = strtoull(arg, &end, 10);
+			ok = end != arg && *end == '\0' && errno == 0 && arg[0] != '-';
+		}
+		if (!ok || v == 0) {
+			hd_cli_error("%s: invalid value '%s' for --%s", cmd, arg, opts[i].name);
+			return -1;
+		}
+		switch (code) {
+		case HD_CLI_OPT_MAX_SAMPLES: limits->max_samples = v; break;
+		case HD_CLI_OPT_MAX_STACK_DEPTH: limits->max_stack_depth = v; break;
+		case HD_CLI_OPT_MAX_STRING: limits->max_string_bytes = v; break;
+		default: limits->max_line_bytes = v; break;
+		}
+		return 1;
+	}
+	return 0;
+}
