@@ -3,9 +3,16 @@
  * collect`.  Everything that can go wrong on the wire becomes one message
  * naming the status and what came back; bodies are bounded; a signal flag
  * cancels a transfer in progress.  This is the only file of heapdoc that
- * links libcurl (see fetch.h; the library never touches the network).
+ * uses libcurl (see fetch.h; the library never touches the network).
+ *
+ * libcurl is loaded with dlopen() when `collect` starts, not linked: loading
+ * it (and the TLS stack behind it) at every start cost every other command
+ * about 34 ms of wall time and 91% of the instructions of `top` on a small
+ * profile (docs/internals/performance.md).  The curl_* names below are
+ * function pointers filled by fetch_global_init().
  */
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +33,73 @@ void fetch_options_default(struct fetch_options *o)
 	o->interrupted = NULL;
 }
 
+/* The libcurl entry points fetch.c uses, resolved at run time. */
+#undef curl_easy_setopt
+#undef curl_easy_getinfo
+static struct {
+	CURLcode (*global_init)(long flags);
+	void (*global_cleanup)(void);
+	CURL *(*easy_init)(void);
+	void (*easy_cleanup)(CURL *curl);
+	void (*easy_reset)(CURL *curl);
+	CURLcode (*easy_perform)(CURL *curl);
+	CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
+	CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
+	const char *(*easy_strerror)(CURLcode code);
+} curlfn;
+#define curl_global_init (*curlfn.global_init)
+#define curl_global_cleanup (*curlfn.global_cleanup)
+#define curl_easy_init (*curlfn.easy_init)
+#define curl_easy_cleanup (*curlfn.easy_cleanup)
+#define curl_easy_reset (*curlfn.easy_reset)
+#define curl_easy_perform (*curlfn.easy_perform)
+#define curl_easy_setopt (*curlfn.easy_setopt)
+#define curl_easy_getinfo (*curlfn.easy_getinfo)
+#define curl_easy_strerror (*curlfn.easy_strerror)
+
+static void *curl_handle;
+
+static bool load_libcurl(void)
+{
+	if (curl_handle)
+		return true;
+	static const char *const names[] = {"libcurl.so.4", "libcurl.so"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && !curl_handle; i++)
+		curl_handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+	if (!curl_handle) {
+		hd_cli_error("collect: cannot load libcurl (Debian package libcurl4): %s", dlerror());
+		return false;
+	}
+	static const struct {
+		const char *name;
+		void **slot;
+	} syms[] = {
+		{"curl_global_init", (void **)&curlfn.global_init},
+		{"curl_global_cleanup", (void **)&curlfn.global_cleanup},
+		{"curl_easy_init", (void **)&curlfn.easy_init},
+		{"curl_easy_cleanup", (void **)&curlfn.easy_cleanup},
+		{"curl_easy_reset", (void **)&curlfn.easy_reset},
+		{"curl_easy_perform", (void **)&curlfn.easy_perform},
+		{"curl_easy_setopt", (void **)&curlfn.easy_setopt},
+		{"curl_easy_getinfo", (void **)&curlfn.easy_getinfo},
+		{"curl_easy_strerror", (void **)&curlfn.easy_strerror},
+	};
+	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+		*syms[i].slot = dlsym(curl_handle, syms[i].name);
+		if (!*syms[i].slot) {
+			hd_cli_error("collect: libcurl lacks %s", syms[i].name);
+			dlclose(curl_handle);
+			curl_handle = NULL;
+			return false;
+		}
+	}
+	return true;
+}
+
 bool fetch_global_init(void)
 {
+	if (!load_libcurl())
+		return false;
 	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
 }
 
