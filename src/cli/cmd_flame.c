@@ -102,33 +102,29 @@ static void usage(FILE *f)
 		"written; 2 bad command line.\n");
 }
 
+static void free_bytes(char *text)
+{
+	hd_bytes_free(text);
+}
+
+static int render_flame(struct hd_view *v, struct hd_cli_report *r, void *ctx,
+			struct hd_cli_output *out)
+{
+	(void)r;
+	const struct hd_flame_options *fo = ctx;
+	struct hd_error err = {0};
+	out->free_text = free_bytes;
+	if (hd_render_flame_svg_view(v, fo, &out->text, &out->len, &err) != HD_OK) {
+		hd_cli_error("cannot draw the flame graph: %s", err.msg);
+		return HD_EXIT_ERROR;
+	}
+	return HD_EXIT_OK;
+}
+
 int cmd_flame(int argc, char **argv)
 {
 	struct hd_flame_options fo;
 	hd_flame_options_default(&fo);
 	const struct hd_cli_extra extra = {flame_options, flame_option, &fo};
-	struct hd_cli_report r;
-	int rc = hd_cli_report_parse(argc, argv, &extra, false, &r, usage);
-	if (rc >= 0) {
-		hd_cli_report_release(&r);
-		return rc;
-	}
-	rc = HD_EXIT_ERROR;
-	struct hd_profile *p = hd_cli_report_load(&r);
-	struct hd_view *v = p ? hd_cli_report_view(&r, p, &rc) : NULL;
-	if (v) {
-		char *svg = NULL;
-		size_t len = 0;
-		struct hd_error err = {0};
-		rc = HD_EXIT_ERROR;
-		if (hd_render_flame_svg_view(v, &fo, &svg, &len, &err) != HD_OK)
-			hd_cli_error("cannot draw the flame graph: %s", err.msg);
-		else if (hd_cli_report_write(&r, svg, len))
-			rc = HD_EXIT_OK;
-		hd_bytes_free(svg);
-		hd_view_free(v);
-	}
-	hd_profile_free(p);
-	hd_cli_report_release(&r);
-	return rc == HD_EXIT_OK ? hd_cli_finish(rc) : rc;
+	return hd_cli_report_run(argc, argv, &extra, false, usage, NULL, render_flame, &fo);
 }

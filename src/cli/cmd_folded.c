@@ -35,30 +35,26 @@ static void usage(FILE *f)
 		"written; 2 bad command line.\n");
 }
 
+static void free_bytes(char *text)
+{
+	hd_bytes_free(text);
+}
+
+static int render_folded(struct hd_view *v, struct hd_cli_report *r, void *ctx,
+			 struct hd_cli_output *out)
+{
+	(void)r;
+	(void)ctx;
+	struct hd_error err = {0};
+	out->free_text = free_bytes;
+	if (hd_render_folded_view(v, NULL, &out->text, &out->len, &err) != HD_OK) {
+		hd_cli_error("cannot fold the stacks: %s", err.msg);
+		return HD_EXIT_ERROR;
+	}
+	return HD_EXIT_OK;
+}
+
 int cmd_folded(int argc, char **argv)
 {
-	struct hd_cli_report r;
-	int rc = hd_cli_report_parse(argc, argv, NULL, false, &r, usage);
-	if (rc >= 0) {
-		hd_cli_report_release(&r);
-		return rc;
-	}
-	rc = HD_EXIT_ERROR;
-	struct hd_profile *p = hd_cli_report_load(&r);
-	struct hd_view *v = p ? hd_cli_report_view(&r, p, &rc) : NULL;
-	if (v) {
-		char *text = NULL;
-		size_t len = 0;
-		struct hd_error err = {0};
-		rc = HD_EXIT_ERROR;
-		if (hd_render_folded_view(v, NULL, &text, &len, &err) != HD_OK)
-			hd_cli_error("cannot fold the stacks: %s", err.msg);
-		else if (hd_cli_report_write(&r, text, len))
-			rc = HD_EXIT_OK;
-		hd_bytes_free(text);
-		hd_view_free(v);
-	}
-	hd_profile_free(p);
-	hd_cli_report_release(&r);
-	return rc == HD_EXIT_OK ? hd_cli_finish(rc) : rc;
+	return hd_cli_report_run(argc, argv, NULL, false, usage, NULL, render_folded, NULL);
 }

@@ -27,47 +27,37 @@ static void usage(FILE *f)
 		"written, or nothing matched REGEX; 2 bad command line.\n");
 }
 
+static int render_peek(struct hd_view *v, struct hd_cli_report *r, void *ctx,
+		       struct hd_cli_output *out)
+{
+	(void)ctx;
+	const char *regex = r->args[0];
+	struct hd_peek *pk = NULL;
+	struct hd_error err = {0};
+	int rc = HD_EXIT_OK;
+	out->free_text = hd_report_text_free;
+	enum hd_status st = hd_view_peek(v, &r->ropt, regex, &pk, &err);
+	if (st != HD_OK) {
+		char msg[2 * HD_ERROR_MSG_MAX];
+		hd_escape_terminal(msg, sizeof(msg), err.msg, strlen(err.msg));
+		hd_cli_error("peek: %s", msg);
+		rc = st == HD_ERR_REGEX ? HD_EXIT_USAGE : HD_EXIT_ERROR;
+	} else if (pk->n_entries == 0) {
+		char q[512];
+		hd_escape_terminal(q, sizeof(q), regex, strlen(regex));
+		hd_cli_error("peek: no matches found for regexp: %s", q);
+		rc = HD_EXIT_ERROR;
+	} else if ((r->format == HD_CLI_FORMAT_JSON
+			    ? hd_render_peek_json(v, pk, &out->text, &out->len, &err)
+			    : hd_render_peek_text(v, pk, &out->text, &out->len, &err)) != HD_OK) {
+		hd_cli_error("peek: %s", err.msg);
+		rc = HD_EXIT_ERROR;
+	}
+	hd_peek_free(pk);
+	return rc;
+}
+
 int cmd_peek(int argc, char **argv)
 {
-	struct hd_cli_report r;
-	int rc = hd_cli_report_parse(argc, argv, NULL, true, &r, usage);
-	if (rc >= 0) {
-		hd_cli_report_release(&r);
-		return rc;
-	}
-	const char *regex = r.args[0];
-	rc = HD_EXIT_ERROR;
-	struct hd_profile *p = hd_cli_report_load(&r);
-	struct hd_view *v = p ? hd_cli_report_view(&r, p, &rc) : NULL;
-	if (v) {
-		struct hd_peek *pk = NULL;
-		struct hd_error err = {0};
-		char *text = NULL;
-		size_t len = 0;
-		enum hd_status st = hd_view_peek(v, &r.ropt, regex, &pk, &err);
-		if (st != HD_OK) {
-			char msg[2 * HD_ERROR_MSG_MAX];
-			hd_escape_terminal(msg, sizeof(msg), err.msg, strlen(err.msg));
-			hd_cli_error("peek: %s", msg);
-			rc = st == HD_ERR_REGEX ? HD_EXIT_USAGE : HD_EXIT_ERROR;
-		} else if (pk->n_entries == 0) {
-			char q[512];
-			hd_escape_terminal(q, sizeof(q), regex, strlen(regex));
-			hd_cli_error("peek: no matches found for regexp: %s", q);
-			rc = HD_EXIT_ERROR;
-		} else if ((r.format == HD_CLI_FORMAT_JSON
-				    ? hd_render_peek_json(v, pk, &text, &len, &err)
-				    : hd_render_peek_text(v, pk, &text, &len, &err)) != HD_OK) {
-			hd_cli_error("peek: %s", err.msg);
-			rc = HD_EXIT_ERROR;
-		} else {
-			rc = hd_cli_report_write(&r, text, len) ? HD_EXIT_OK : HD_EXIT_ERROR;
-		}
-		hd_report_text_free(text);
-		hd_peek_free(pk);
-		hd_view_free(v);
-	}
-	hd_profile_free(p);
-	hd_cli_report_release(&r);
-	return rc == HD_EXIT_OK ? hd_cli_finish(rc) : rc;
+	return hd_cli_report_run(argc, argv, NULL, true, usage, NULL, render_peek, NULL);
 }

@@ -28,34 +28,26 @@ static void usage(FILE *f)
 		"output written; 2 bad command line (options, regexps, sample index).\n");
 }
 
+static int render_top(struct hd_view *v, struct hd_cli_report *r, void *ctx,
+		      struct hd_cli_output *out)
+{
+	(void)ctx;
+	struct hd_top *top = NULL;
+	struct hd_error err = {0};
+	int rc = HD_EXIT_OK;
+	out->free_text = hd_report_text_free;
+	if (hd_view_top(v, &r->ropt, &top, &err) != HD_OK ||
+	    (r->format == HD_CLI_FORMAT_JSON
+		     ? hd_render_top_json(v, top, &out->text, &out->len, &err)
+		     : hd_render_top_text(v, top, &out->text, &out->len, &err)) != HD_OK) {
+		hd_cli_error("top: %s", err.msg);
+		rc = HD_EXIT_ERROR;
+	}
+	hd_top_free(top);
+	return rc;
+}
+
 int cmd_top(int argc, char **argv)
 {
-	struct hd_cli_report r;
-	int rc = hd_cli_report_parse(argc, argv, NULL, false, &r, usage);
-	if (rc >= 0) {
-		hd_cli_report_release(&r);
-		return rc;
-	}
-	rc = HD_EXIT_ERROR;
-	struct hd_profile *p = hd_cli_report_load(&r);
-	struct hd_view *v = p ? hd_cli_report_view(&r, p, &rc) : NULL;
-	if (v) {
-		struct hd_top *top = NULL;
-		struct hd_error err = {0};
-		char *text = NULL;
-		size_t len = 0;
-		rc = HD_EXIT_ERROR;
-		if (hd_view_top(v, &r.ropt, &top, &err) != HD_OK ||
-		    (r.format == HD_CLI_FORMAT_JSON ? hd_render_top_json(v, top, &text, &len, &err)
-						     : hd_render_top_text(v, top, &text, &len, &err)) != HD_OK)
-			hd_cli_error("top: %s", err.msg);
-		else if (hd_cli_report_write(&r, text, len))
-			rc = HD_EXIT_OK;
-		hd_report_text_free(text);
-		hd_top_free(top);
-		hd_view_free(v);
-	}
-	hd_profile_free(p);
-	hd_cli_report_release(&r);
-	return rc == HD_EXIT_OK ? hd_cli_finish(rc) : rc;
+	return hd_cli_report_run(argc, argv, NULL, false, usage, NULL, render_top, NULL);
 }

@@ -27,32 +27,29 @@ static void usage(FILE *f)
 		"output written; 2 bad command line.\n");
 }
 
+/* As pprof's printTraces: no trimPath on traces. */
+static void prepare_traces(struct hd_cli_report *r)
+{
+	r->ropt.raw_paths = true;
+}
+
+static int render_traces(struct hd_view *v, struct hd_cli_report *r, void *ctx,
+			 struct hd_cli_output *out)
+{
+	(void)ctx;
+	struct hd_error err = {0};
+	out->free_text = hd_report_text_free;
+	if ((r->format == HD_CLI_FORMAT_JSON
+		     ? hd_render_traces_json(v, &out->text, &out->len, &err)
+		     : hd_render_traces_text(v, &out->text, &out->len, &err)) != HD_OK) {
+		hd_cli_error("traces: %s", err.msg);
+		return HD_EXIT_ERROR;
+	}
+	return HD_EXIT_OK;
+}
+
 int cmd_traces(int argc, char **argv)
 {
-	struct hd_cli_report r;
-	int rc = hd_cli_report_parse(argc, argv, NULL, false, &r, usage);
-	if (rc >= 0) {
-		hd_cli_report_release(&r);
-		return rc;
-	}
-	rc = HD_EXIT_ERROR;
-	r.ropt.raw_paths = true; /* as pprof's printTraces: no trimPath */
-	struct hd_profile *p = hd_cli_report_load(&r);
-	struct hd_view *v = p ? hd_cli_report_view(&r, p, &rc) : NULL;
-	if (v) {
-		struct hd_error err = {0};
-		char *text = NULL;
-		size_t len = 0;
-		rc = HD_EXIT_ERROR;
-		if ((r.format == HD_CLI_FORMAT_JSON ? hd_render_traces_json(v, &text, &len, &err)
-						    : hd_render_traces_text(v, &text, &len, &err)) != HD_OK)
-			hd_cli_error("traces: %s", err.msg);
-		else if (hd_cli_report_write(&r, text, len))
-			rc = HD_EXIT_OK;
-		hd_report_text_free(text);
-		hd_view_free(v);
-	}
-	hd_profile_free(p);
-	hd_cli_report_release(&r);
-	return rc == HD_EXIT_OK ? hd_cli_finish(rc) : rc;
+	return hd_cli_report_run(argc, argv, NULL, false, usage, prepare_traces, render_traces,
+				 NULL);
 }

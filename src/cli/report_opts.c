@@ -455,3 +455,33 @@ bool hd_cli_report_write(const struct hd_cli_report *r, const char *text, size_t
 {
 	return hd_cli_write_output(r->output ? r->output : "-", text, len);
 }
+
+int hd_cli_report_run(int argc, char **argv, const struct hd_cli_extra *extra,
+		      bool positional_regex, void (*usage)(FILE *),
+		      void (*prepare)(struct hd_cli_report *r), hd_cli_render_fn render,
+		      void *ctx)
+{
+	struct hd_cli_report r;
+	int rc = hd_cli_report_parse(argc, argv, extra, positional_regex, &r, usage);
+	if (rc >= 0) {
+		hd_cli_report_release(&r);
+		return rc;
+	}
+	if (prepare)
+		prepare(&r);
+	rc = HD_EXIT_ERROR;
+	struct hd_profile *p = hd_cli_report_load(&r);
+	struct hd_view *v = p ? hd_cli_report_view(&r, p, &rc) : NULL;
+	if (v) {
+		struct hd_cli_output out = {NULL, 0, NULL};
+		rc = render(v, &r, ctx, &out);
+		if (rc == HD_EXIT_OK && !hd_cli_report_write(&r, out.text, out.len))
+			rc = HD_EXIT_ERROR;
+		if (out.text && out.free_text)
+			out.free_text(out.text);
+		hd_view_free(v);
+	}
+	hd_profile_free(p);
+	hd_cli_report_release(&r);
+	return rc == HD_EXIT_OK ? hd_cli_finish(rc) : rc;
+}

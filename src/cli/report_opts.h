@@ -75,4 +75,28 @@ bool hd_cli_report_write(const struct hd_cli_report *r, const char *text, size_t
 
 void hd_cli_report_release(struct hd_cli_report *r);
 
+/*
+ * What a report command makes of its view: the bytes to write and how to
+ * free them.  A render callback returns HD_EXIT_OK with *out filled, or the
+ * exit code to return after printing its error (out->text may then be NULL).
+ */
+struct hd_cli_output {
+	char *text;
+	size_t len;
+	void (*free_text)(char *text);
+};
+typedef int (*hd_cli_render_fn)(struct hd_view *v, struct hd_cli_report *r, void *ctx,
+				struct hd_cli_output *out);
+
+/*
+ * Runs a report command end to end - parse argv (hd_cli_report_parse), load
+ * and combine the sources, build the view, render(), write to -o or stdout -
+ * and returns its exit code.  `prepare` (may be NULL) adjusts r->ropt after
+ * parsing, before the view is built.
+ */
+int hd_cli_report_run(int argc, char **argv, const struct hd_cli_extra *extra,
+		      bool positional_regex, void (*usage)(FILE *),
+		      void (*prepare)(struct hd_cli_report *r), hd_cli_render_fn render,
+		      void *ctx);
+
 #endif /* HD_REPORT_OPTS_H */
