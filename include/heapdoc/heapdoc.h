@@ -88,6 +88,27 @@ struct hd_limits {
 void hd_limits_default(struct hd_limits *limits);
 
 /* ------------------------------------------------------------------------
+ * Threads
+ * ------------------------------------------------------------------------ */
+
+/*
+ * The library may split the passes over a large profile (decoding,
+ * aggregation, flame graph building) and the decoding of several inputs
+ * over worker threads.  hd_set_threads(n) caps the number of threads any
+ * one call uses, the calling thread included: 1 never creates a thread,
+ * 0 (the default) means one per online CPU.  Results are identical for
+ * every setting.  Process-wide; set it before profiles are processed
+ * (reading it is thread-safe, changing it while another thread works is
+ * not).  Every other hd_ function may be called from several threads at
+ * once on distinct objects; an object is used by one thread at a time.
+ */
+void hd_set_threads(unsigned n);
+
+/* The number of threads a call may use now (>= 1): the cap set with
+ * hd_set_threads(), or the number of online CPUs when that is 0. */
+unsigned hd_threads(void);
+
+/* ------------------------------------------------------------------------
  * The profile model (decode -> model)
  * ------------------------------------------------------------------------ */
 

@@ -64,17 +64,21 @@ enum {
 	HD_CLI_OPT_MAX_SAMPLES = 0x0e00, /* below report_opts.h HD_CLI_EXTRA_BASE */
 	HD_CLI_OPT_MAX_STACK_DEPTH,
 	HD_CLI_OPT_MAX_STRING,
-	HD_CLI_OPT_MAX_LINE
+	HD_CLI_OPT_MAX_LINE,
+	HD_CLI_OPT_THREADS
 };
 #define HD_CLI_LIMIT_LONGOPTS \
 	{"max-samples", required_argument, NULL, HD_CLI_OPT_MAX_SAMPLES}, \
 	{"max-stack-depth", required_argument, NULL, HD_CLI_OPT_MAX_STACK_DEPTH}, \
 	{"max-string", required_argument, NULL, HD_CLI_OPT_MAX_STRING}, \
-	{"max-line", required_argument, NULL, HD_CLI_OPT_MAX_LINE}
+	{"max-line", required_argument, NULL, HD_CLI_OPT_MAX_LINE}, \
+	{"threads", required_argument, NULL, HD_CLI_OPT_THREADS}
 #define HD_CLI_LIMIT_HELP \
 	"  --max-samples N --max-stack-depth N --max-string SIZE --max-line SIZE\n" \
 	"                         further input limits (defaults 100000000,\n" \
-	"                         1000000, 64MiB, 64MiB)\n"
+	"                         1000000, 64MiB, 64MiB)\n" \
+	"  --threads N            use at most N threads (0 = one per CPU, the\n" \
+	"                         default; 1 = single-threaded); same output\n"
 int hd_cli_limit_option(const char *cmd, int code, const char *arg,
 			struct hd_limits *limits);
 

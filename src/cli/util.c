@@ -190,6 +190,17 @@ int hd_cli_limit_option(const char *cmd, int code, const char *arg,
 		{HD_CLI_OPT_MAX_STRING, "max-string", true},
 		{HD_CLI_OPT_MAX_LINE, "max-line", true},
 	};
+	if (code == HD_CLI_OPT_THREADS) {
+		char *end = NULL;
+		errno = 0;
+		unsigned long v = strtoul(arg, &end, 10);
+		if (end == arg || *end != '\0' || errno != 0 || arg[0] == '-' || v > 1024) {
+			hd_cli_error("%s: invalid value '%s' for --threads (0-1024)", cmd, arg);
+			return -1;
+		}
+		hd_set_threads((unsigned)v);
+		return 1;
+	}
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
 		if (opts[i].code != code)
 			continue;

@@ -3,8 +3,10 @@
  * string and hashing helpers every layer shares.  Nothing here knows about
  * profiles.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common.h"
 
@@ -124,15 +126,38 @@ uint64_t hd_hash_bytes(const void *data, size_t len, uint64_t seed)
 	return mix(h ^ a ^ k1, b ^ k0 ^ len);
 }
 
+static uint64_t hash_seed;
+
+static void hash_seed_init(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	uint64_t s = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 32) ^
+		     (uint64_t)(uintptr_t)&hash_seed;
+	hash_seed = mix(s, 0x9e3779b97f4a7c15ull) | 1;
+}
+
+/* Chosen once per process (pthread_once: threads may ask at the same time). */
 uint64_t hd_hash_seed(void)
 {
-	static uint64_t seed;
-	if (!seed) {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		uint64_t s = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 32) ^
-			     (uint64_t)(uintptr_t)&seed;
-		seed = mix(s, 0x9e3779b97f4a7c15ull) | 1;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, hash_seed_init);
+	return hash_seed;
+}
+
+static _Atomic unsigned thread_cap;
+
+void hd_set_threads(unsigned n)
+{
+	thread_cap = n;
+}
+
+unsigned hd_threads(void)
+{
+	unsigned n = thread_cap;
+	if (n == 0) {
+		long c = sysconf(_SC_NPROCESSORS_ONLN);
+		n = c < 1 ? 1 : c > 64 ? 64 : (unsigned)c;
 	}
-	return seed;
+	return n;
 }
