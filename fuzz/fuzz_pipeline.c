@@ -7,11 +7,16 @@
  * peek as text and JSON), folded stacks and the SVG flame graph (each
  * checked for what the header promises: no raw control bytes from names),
  * and the proto writer, whose output must decode again to a profile with
- * the same number of sample types.  Renderers added to the public API are
- * added here (docs/internals/fuzzing.md).
+ * the same number of sample types.  The diagnosis runs too (classification
+ * against the Go runtime models of the version the options byte picks, one
+ * profile or the input twice as a series, a source-line supplier returning
+ * a hostile line) and is rendered as text, markdown and JSON.  Renderers and
+ * analyses added to the public API are added here
+ * (docs/internals/fuzzing.md).
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "fuzz_common.h"
 
@@ -128,6 +133,53 @@ static void run_renderers(const struct hd_profile *p, uint8_t opt)
 	}
 }
 
+/* A source line as --source-root would supply it, with what an attacker
+ * could put in a file: an escape sequence, markup, a DEL. */
+static const char *hostile_line(void *ctx, const char *file, int64_t line)
+{
+	(void)ctx;
+	(void)file;
+	return (line & 1) ? "\tbuf = append(buf, x) // \x1b]0;t\x07<script>\x7f" :
+			    "\tm := make(map[string]*T, n) + \"\x1b[2J\"";
+}
+
+/* hd_diagnose on the profile (or on it twice, as a series of snapshots),
+ * under the Go version the options byte picks, rendered in every format. */
+static void run_diagnosis(const struct hd_profile *p, uint8_t opt)
+{
+	static const int minors[] = {0, 17, 21, 22, 23, 24, 26, 0};
+	struct hd_diagnose_options dopts;
+	hd_diagnose_options_default(&dopts);
+	dopts.go_minor = minors[(opt >> 1) & 7];
+	if (opt & 0x80) {
+		dopts.source_line = hostile_line;
+		dopts.source_ctx = NULL;
+	}
+	const struct hd_profile *series[2] = {p, p};
+	size_t n = (opt & 0x10) ? 2 : 1;
+	struct hd_diagnosis *d = NULL;
+	struct hd_error err;
+	if (hd_diagnose(series, n, NULL, &dopts, &d, &err) != HD_OK) {
+		FUZZ_CHECK(err.code != HD_ERR_INTERNAL && err.msg[0] != '\0');
+		return;
+	}
+	static const enum hd_diagnosis_format formats[] = {HD_DIAG_TEXT, HD_DIAG_MARKDOWN,
+							   HD_DIAG_JSON};
+	for (size_t i = 0; i < 3; i++) {
+		char *out = NULL;
+		size_t len = 0;
+		if (hd_diagnosis_render(d, formats[i], NULL, &out, &len, &err) != HD_OK)
+			continue;
+		FUZZ_CHECK(out != NULL && out[len] == '\0');
+		if (formats[i] == HD_DIAG_JSON)
+			check_json_controls(out, len);
+		else
+			check_no_controls(out, len);
+		free(out);
+	}
+	hd_diagnosis_free(d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size == 0)
@@ -138,6 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	run_reports(p, opt);
 	run_renderers(p, opt);
+	run_diagnosis(p, opt);
 	hd_profile_free(p);
 	return 0;
 }
