@@ -200,12 +200,42 @@ static uint64_t hyp_next(const struct hyp *h, uint64_t s, uint64_t pos)
 	return 0;
 }
 
-static int find_size(const struct hd_cls_size *sizes, size_t n, uint64_t s)
+/* The sizes of a site in ascending order, each with its index: find_size()
+ * is asked for every step of every hypothesis, and mostly misses. */
+struct sizeset {
+	uint64_t v[HD_CLS_MAX_SIZES];
+	uint8_t idx[HD_CLS_MAX_SIZES];
+	size_t n;
+};
+
+static void sizeset_init(struct sizeset *set, const struct hd_cls_size *sizes, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (sizes[i].size == s)
-			return (int)i;
-	return -1;
+	set->n = n < HD_CLS_MAX_SIZES ? n : HD_CLS_MAX_SIZES;
+	for (size_t i = 0; i < set->n; i++) {
+		/* insertion by (size, index): equal sizes keep the first index first */
+		size_t j = i;
+		while (j > 0 && set->v[j - 1] > sizes[i].size) {
+			set->v[j] = set->v[j - 1];
+			set->idx[j] = set->idx[j - 1];
+			j--;
+		}
+		set->v[j] = sizes[i].size;
+		set->idx[j] = (uint8_t)i;
+	}
+}
+
+/* Index of the first size equal to s, or -1. */
+static int find_size(const struct sizeset *set, uint64_t s)
+{
+	size_t lo = 0, hi = set->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (set->v[mid] < s)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < set->n && set->v[lo] == s ? set->idx[lo] : -1;
 }
 
 static bool in_score(const struct score *sc, size_t i)
@@ -214,7 +244,7 @@ static bool in_score(const struct score *sc, size_t i)
 }
 
 static void score_hyp(const struct hyp *h, const struct hd_cls_size *sizes, size_t n,
-		      struct score *sc)
+		      const struct sizeset *set, struct score *sc)
 {
 	memset(sc, 0, sizeof(*sc));
 	sc->terminal = -1;
@@ -236,7 +266,7 @@ static void score_hyp(const struct hyp *h, const struct hd_cls_size *sizes, size
 			uint64_t next = hyp_next(h, s, p);
 			if (next == 0 || next == s)
 				break;
-			int j = find_size(sizes, n, next);
+			int j = find_size(set, next);
 			if (j >= 0 && valid[j]) {
 				sc->linked_mask |= (UINT64_C(1) << i) | (UINT64_C(1) << j);
 				break;
@@ -253,8 +283,8 @@ static void score_hyp(const struct hyp *h, const struct hd_cls_size *sizes, size
 		/* the 1024-slot table: split evidence */
 		uint64_t t1024 = hd_go_swiss_groups_bytes(h->minor, 1024, h->unit, h->noscan);
 		uint64_t t512 = hd_go_swiss_groups_bytes(h->minor, 512, h->unit, h->noscan);
-		int j = find_size(sizes, n, t1024);
-		int j512 = find_size(sizes, n, t512);
+		int j = find_size(set, t1024);
+		int j512 = find_size(set, t512);
 		if (j >= 0) {
 			const struct hd_cls_size *z = &sizes[j];
 			bool more_than_grown = j512 >= 0 ?
@@ -279,7 +309,7 @@ static void score_hyp(const struct hyp *h, const struct hd_cls_size *sizes, size
 			if (in_score(sc, i) && sizes[i].alloc_objects > arrays)
 				arrays = sizes[i].alloc_objects;
 		uint64_t one = hd_go_alloc_size(h->minor, h->unit, h->noscan);
-		int j = find_size(sizes, n, one);
+		int j = find_size(set, one);
 		if (j >= 0 && !(sc->linked_mask >> j & 1) && sizes[j].alloc_objects >= 10 * arrays)
 			sc->overflow = true;
 	}
@@ -305,12 +335,19 @@ static void score_hyp(const struct hyp *h, const struct hd_cls_size *sizes, size
 	for (size_t i = 0; i < n; i++) {
 		if (!in_score(sc, i))
 			continue;
+		/* the chain's sizes ascend: binary search */
 		bool on = false;
-		for (size_t k = 0; k < ns && k < 256; k++)
-			if (steps[k].bytes == sizes[i].size) {
-				on = true;
-				break;
+		size_t lo = 0, hi = ns < 256 ? ns : 256;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (steps[mid].bytes < sizes[i].size) {
+				lo = mid + 1;
+			} else {
+				on = steps[mid].bytes == sizes[i].size;
+				hi = mid;
 			}
+		}
+		on = lo < (ns < 256 ? ns : 256) && steps[lo].bytes == sizes[i].size;
 		sc->on_chain += on;
 		sc->linked_bytes += on ? sizes[i].alloc_bytes : 0.5 * sizes[i].alloc_bytes;
 	}
@@ -368,25 +405,27 @@ static void search(const struct hd_cls_size *sizes, size_t n, int minor, struct 
 {
 	bool headers = hd_go_has_malloc_headers(minor);
 	struct score sc;
+	struct sizeset set;
+	sizeset_init(&set, sizes, n);
 	for (int ns = 0; ns < (headers ? 2 : 1); ns++) {
 		bool noscan = ns == 0;
 		/* one size cannot link: only a Swiss table split is possible */
 		for (size_t i = 0; n >= 2 && i < SLICE_UNITS; i++) {
 			struct hyp h = {HYP_SLICE, minor, noscan, slice_unit(i)};
-			score_hyp(&h, sizes, n, &sc);
+			score_hyp(&h, sizes, n, &set, &sc);
 			consider(slice, &h, &sc);
 		}
 		if (!hd_go_swiss_default(minor)) {
 			/* key+value of at least one byte: BS >= 24 */
 			for (uint64_t j = 1; n >= 2 && j <= 256; j++) {
 				struct hyp h = {HYP_CLASSIC, minor, noscan, 16 + 8 * j};
-				score_hyp(&h, sizes, n, &sc);
+				score_hyp(&h, sizes, n, &set, &sc);
 				consider(classic, &h, &sc);
 			}
 		} else {
 			for (uint64_t ss = 1; ss <= 256; ss++) {
 				struct hyp h = {HYP_SWISS, minor, noscan, hd_go_swiss_group_size(ss)};
-				score_hyp(&h, sizes, n, &sc);
+				score_hyp(&h, sizes, n, &set, &sc);
 				consider(swiss, &h, &sc);
 			}
 		}
