@@ -361,78 +361,109 @@ static int cmp_order(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index ? 1 : 0;
 }
 
+/*
+ * hd_is_std_function() of a function's name, computed once per function of
+ * the profile: every frame of every sample with a standard-library leaf is
+ * asked.  memo: n_functions + 1 bytes, 0 = not yet known, 1 = no, 2 = yes;
+ * the last byte stands for every out-of-range index.
+ */
+static bool std_fn(const struct hd_profile *p, uint8_t *memo, uint32_t fn)
+{
+	uint64_t i = fn < p->n_functions ? fn : p->n_functions;
+	if (!memo[i]) {
+		struct hd_str name = fn_name(p, fn);
+		memo[i] = hd_is_std_function(name.ptr, name.len) ? 2 : 1;
+	}
+	return memo[i] == 2;
+}
+
+static bool collect_profile(struct state *st, size_t k, uint8_t *std_memo,
+			    struct hd_error *err)
+{
+	const struct hd_profile *p = st->prof[k];
+	int ia = type_index(p, "alloc_objects"), ib = type_index(p, "alloc_space");
+	int ic = type_index(p, "inuse_objects"), id = type_index(p, "inuse_space");
+	for (uint64_t i = 0; i < p->n_samples; i++) {
+		const struct hd_sample *smp = &p->samples[i];
+		const int64_t *vals = hd_profile_sample_values(p, i);
+		double v[4] = {(double)vals[ia], (double)vals[ib], (double)vals[ic],
+			       (double)vals[id]};
+		if (v[0] == 0 && v[1] == 0 && v[2] == 0 && v[3] == 0)
+			continue; /* not yet published (PPROF-SEMANTICS b.4) */
+		struct hd_str fn = hd_str_c("(no stack)"), file = hd_str_c("");
+		int64_t line = 0;
+		bool std_leaf = false;
+		if (smp->n_locs > 0) {
+			const struct hd_location *loc =
+				&p->locations[p->sample_locs[smp->first_loc]];
+			if (loc->n_lines > 0) {
+				const struct hd_line *ln = &p->lines[loc->first_line];
+				fn = fn_name(p, ln->function);
+				file = fn_file(p, ln->function);
+				line = ln->line;
+				std_leaf = std_fn(p, std_memo, ln->function);
+			} else {
+				fn = hd_str_c("(unsymbolized)");
+			}
+		}
+		struct site_key key = {fn, file, hd_str_c(""), hd_str_c(""), line, 0};
+		if (std_leaf) {
+			bool leaf = true;
+			FOR_EACH_FRAME(p, smp, ln)
+			{
+				if (leaf || std_fn(p, std_memo, ln->function)) {
+					leaf = false;
+					continue;
+				}
+				key.owner_function = fn_name(p, ln->function);
+				key.owner_file = fn_file(p, ln->function);
+				key.owner_line = ln->line;
+				goto owner_found; /* leave the nested frame loops */
+			}
+		owner_found:;
+		}
+		long si = site_get(st, &key);
+		if (si < 0)
+			return hd_error_set(err, HD_ERR_NOMEM, "out of memory") && false;
+		struct site *s = &st->sites[si];
+		s->series[k] += vals[id];
+		s->alloc_series[k] += vals[ib];
+		if (k == st->n_prof - 1)
+			for (int j = 0; j < 4; j++)
+				s->last[j] += (int64_t)v[j];
+		int64_t weight = vals[id] > 0 ? vals[id] : vals[ib] / 1024;
+		if (!s->has_best || s->best_prof != k || weight > s->best_weight) {
+			s->best_p = p;
+			s->best_prof = (uint32_t)k;
+			s->best_sample = i;
+			s->best_weight = weight;
+			s->has_best = true;
+		}
+		s->sizes_prof = (uint32_t)k + 1;
+		int64_t size = 0;
+		if (!hd_sample_num_label(p, i, "bytes", &size) || size <= 0) {
+			if (v[0] > 0)
+				size = (int64_t)(v[1] / v[0]);
+			else if (v[2] > 0)
+				size = (int64_t)(v[3] / v[2]);
+		}
+		if (size > 0 && !size_add(st, (uint32_t)si, (uint32_t)k, (uint64_t)size, v))
+			return hd_error_set(err, HD_ERR_NOMEM, "out of memory") && false;
+	}
+	return true;
+}
+
 static bool collect(struct state *st, struct hd_error *err)
 {
 	for (size_t k = 0; k < st->n_prof; k++) {
 		const struct hd_profile *p = st->prof[k];
-		int ia = type_index(p, "alloc_objects"), ib = type_index(p, "alloc_space");
-		int ic = type_index(p, "inuse_objects"), id = type_index(p, "inuse_space");
-		for (uint64_t i = 0; i < p->n_samples; i++) {
-			const struct hd_sample *smp = &p->samples[i];
-			const int64_t *vals = hd_profile_sample_values(p, i);
-			double v[4] = {(double)vals[ia], (double)vals[ib], (double)vals[ic],
-				       (double)vals[id]};
-			if (v[0] == 0 && v[1] == 0 && v[2] == 0 && v[3] == 0)
-				continue; /* not yet published (PPROF-SEMANTICS b.4) */
-			struct hd_str fn = hd_str_c("(no stack)"), file = hd_str_c("");
-			int64_t line = 0;
-			if (smp->n_locs > 0) {
-				const struct hd_location *loc =
-					&p->locations[p->sample_locs[smp->first_loc]];
-				if (loc->n_lines > 0) {
-					const struct hd_line *ln = &p->lines[loc->first_line];
-					fn = fn_name(p, ln->function);
-					file = fn_file(p, ln->function);
-					line = ln->line;
-				} else {
-					fn = hd_str_c("(unsymbolized)");
-				}
-			}
-			struct site_key key = {fn, file, hd_str_c(""), hd_str_c(""), line, 0};
-			if (hd_is_std_function(fn.ptr, fn.len)) {
-				bool leaf = true;
-				FOR_EACH_FRAME(p, smp, ln)
-				{
-					struct hd_str name = fn_name(p, ln->function);
-					if (leaf || hd_is_std_function(name.ptr, name.len)) {
-						leaf = false;
-						continue;
-					}
-					key.owner_function = name;
-					key.owner_file = fn_file(p, ln->function);
-					key.owner_line = ln->line;
-					goto owner_found; /* leave the nested frame loops */
-				}
-			owner_found:;
-			}
-			long si = site_get(st, &key);
-			if (si < 0)
-				return hd_error_set(err, HD_ERR_NOMEM, "out of memory") && false;
-			struct site *s = &st->sites[si];
-			s->series[k] += vals[id];
-			s->alloc_series[k] += vals[ib];
-			if (k == st->n_prof - 1)
-				for (int j = 0; j < 4; j++)
-					s->last[j] += (int64_t)v[j];
-			int64_t weight = vals[id] > 0 ? vals[id] : vals[ib] / 1024;
-			if (!s->has_best || s->best_prof != k || weight > s->best_weight) {
-				s->best_p = p;
-				s->best_prof = (uint32_t)k;
-				s->best_sample = i;
-				s->best_weight = weight;
-				s->has_best = true;
-			}
-			s->sizes_prof = (uint32_t)k + 1;
-			int64_t size = 0;
-			if (!hd_sample_num_label(p, i, "bytes", &size) || size <= 0) {
-				if (v[0] > 0)
-					size = (int64_t)(v[1] / v[0]);
-				else if (v[2] > 0)
-					size = (int64_t)(v[3] / v[2]);
-			}
-			if (size > 0 && !size_add(st, (uint32_t)si, (uint32_t)k, (uint64_t)size, v))
-				return hd_error_set(err, HD_ERR_NOMEM, "out of memory") && false;
-		}
+		uint8_t *memo = hd_calloc(p->n_functions + 1, 1);
+		if (!memo)
+			return hd_error_set(err, HD_ERR_NOMEM, "out of memory") && false;
+		bool ok = collect_profile(st, k, memo, err);
+		hd_free(memo);
+		if (!ok)
+			return false;
 	}
 	return true;
 }
