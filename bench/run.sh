@@ -73,6 +73,10 @@ gen "$out/large.pb.gz" -o "$out/large.pb.gz" -samples 1000000 -locations 200000 
 	-functions 50000 -depth 64 -seed 1
 gen "$out/series100/snap-00099.pb.gz" -series "$out/series100" -count 100 -samples 20000 \
 	-locations 20000 -functions 5000 -depth 48 -seed 2
+gen "$out/diff_a.pb.gz" -o "$out/diff_a.pb.gz" -samples 200000 -locations 100000 \
+	-functions 25000 -depth 64 -seed 11
+gen "$out/diff_b.pb.gz" -o "$out/diff_b.pb.gz" -samples 200000 -locations 100000 \
+	-functions 25000 -depth 64 -seed 12
 if [ "$quick" = 0 ]; then
 	gen "$out/series10k/snap-09999.pb.gz" -series "$out/series10k" -count 10000 -samples 40 \
 		-locations 3000 -functions 800 -depth 32 -growth 0.0001 -seed 3
@@ -209,6 +213,14 @@ series_case() { # LABEL DIR COUNT
 	bench_case "$label" merge "merge$n" -o "$scratch/merged.pb.gz" "${files[@]}" -- \
 		cmd -proto -output "$scratch/pprof-merged.pb.gz" "${files[@]}" -- "${files[@]}"
 }
+# Diffing two large profiles (200,000 samples each): the report, and the
+# difference written as profile.proto.
+da=$out/diff_a.pb.gz db=$out/diff_b.pb.gz
+dlabel="diff of 2 x 200k samples ($(($(du -k "$da" | cut -f1) / 1024)) + $(($(du -k "$db" | cut -f1) / 1024)) MB)"
+bench_case "$dlabel" top diff -base "$da" "$db" -- cmd -top -base "$da" "$db" -- "$da" "$db"
+bench_case "$dlabel" merge diffproto -diff_base "$da" -o "$scratch/diff.pb.gz" "$db" -- \
+	cmd -proto -diff_base "$da" -output "$scratch/pprof-diff.pb.gz" "$db" -- "$da" "$db"
+
 series_case "100 snapshots of ~1 MB ($(($(du -sk "$out/series100" | cut -f1) / 1024)) MB)" "$out/series100" 100
 if [ "$quick" = 0 ]; then
 	series_case "1,000 small profiles" "$out/series10k" 1000
@@ -232,6 +244,12 @@ while IFS=$'\t' read -r label cmd hw hr pw pr fw fr; do
 		v=FAIL
 		awk -v r="$r" 'BEGIN{exit !(r <= 1.5)}' && v=ok
 		check "$v: top on the 1M-sample profile takes $r x the time of inflating it alone (target <= 1.5)"
+	fi
+	if [ "$pw" != na ] && { [[ $label == diff* ]] || [[ $label == 100\ snapshots* ]]; }; then
+		t=$(ratio "$pw" "$hw")
+		v=FAIL
+		awk -v t="$t" 'BEGIN{exit !(t >= 20)}' && v=ok
+		check "$v: $cmd on $label: $t x faster than pprof (merge/diff target >= 20x)"
 	fi
 	if [ "$cmd" = merge ] && [[ $label == 1,000* ]]; then m1=$hr; fi
 	if [ "$cmd" = merge ] && [[ $label == 10,000* ]]; then m10=$hr; fi
