@@ -4,27 +4,38 @@
  * general-purpose allocator: nothing is freed before the whole arena is.
  * Failure is sticky so decoders can check once per phase (docs/DESIGN.md).
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "common.h"
 
 /* ---- allocation hooks ---- */
 
-static long fail_after = -1; /* test hook; not thread-safe by design */
+/*
+ * Test hook.  Atomic because the worker threads of a parallel pass
+ * allocate too: which allocation of which thread fails first then depends
+ * on timing, but every one that fails sees NULL, and none is counted twice.
+ */
+static _Atomic long fail_after = -1;
 
 void hd_alloc_fail_after(long n)
 {
-	fail_after = n;
+	atomic_store_explicit(&fail_after, n, memory_order_relaxed);
 }
 
 static bool should_fail(void)
 {
-	if (fail_after < 0)
-		return false;
-	if (fail_after == 0)
-		return true;
-	fail_after--;
-	return false;
+	long n = atomic_load_explicit(&fail_after, memory_order_relaxed);
+	for (;;) {
+		if (n < 0)
+			return false;
+		if (n == 0)
+			return true;
+		if (atomic_compare_exchange_weak_explicit(&fail_after, &n, n - 1,
+							  memory_order_relaxed,
+							  memory_order_relaxed))
+			return false;
+	}
 }
 
 void *hd_malloc(size_t size)

@@ -5,7 +5,7 @@
  * negative), trimming (internal/report/report.go newTrimmedGraph:
  * -nodefraction against the sum of flat, -nodecount, -edgefraction),
  * pprof's sort orders, the output unit (selectOutputUnit) and the edges
- * that decide the " (inline)" labels and the -peek listings.  The hot loop
+ * that decide the " (inline)" labels and the -peek listings (edges.c).  The hot loop
  * touches each frame of each sample once, without hashing: node ids were
  * assigned per location by nodes.c and a per-node generation counter
  * replaces pprof's per-sample "seen" map.  Edges need a hash lookup per
@@ -21,6 +21,7 @@
 #include "agg/hashtab.h"
 #include "agg/regex.h"
 #include "agg/units.h"
+#include "parts.h"
 
 static inline int64_t add_wrap(int64_t a, int64_t b)
 {
@@ -57,21 +58,6 @@ static inline int64_t div_value(int64_t v, int64_t d)
  * Node values
  * ------------------------------------------------------------------------ */
 
-/* A location's node range, packed: one load per location in the hot loops. */
-struct locref {
-	uint32_t first, n;
-};
-
-static struct locref *pack_locations(const struct hd_view *v)
-{
-	uint32_t n = v->profile->n_locations;
-	struct locref *lr = hd_malloc(((size_t)n + 1) * sizeof(*lr));
-	if (lr)
-		for (uint32_t l = 0; l < n; l++)
-			lr[l] = (struct locref){v->loc_node_first[l], v->loc_node_n[l]};
-	return lr;
-}
-
 void hd_graph_release(struct hd_graph *g)
 {
 	if (!g)
@@ -85,39 +71,45 @@ void hd_graph_release(struct hd_graph *g)
 	memset(g, 0, sizeof(*g));
 }
 
-enum hd_status hd_graph_values(const struct hd_view *v, struct hd_graph *g, struct hd_error *err)
-{
-	memset(g, 0, sizeof(*g));
-	g->view = v;
-	size_t n = (size_t)v->n_nodes + 1;
-	g->flat = hd_calloc(n, sizeof(int64_t));
-	g->cum = hd_calloc(n, sizeof(int64_t));
-	g->flat_div = hd_calloc(n, sizeof(int64_t));
-	g->cum_div = hd_calloc(n, sizeof(int64_t));
-	g->in_graph = hd_calloc(n, 1);
-	/* a node's mark and cum side by side: one cache line per frame */
+/*
+ * One range of stacks of the values pass and its own sums: part 0 adds
+ * into the graph's arrays, later parts into their own, summed at the end
+ * (wrapping additions commute, so any split gives the same values).
+ */
+struct values_part {
+	uint64_t from, to;
 	struct node_acc {
 		int64_t cum;
 		uint32_t seen;
-	} *acc = hd_calloc(n, sizeof(*acc));
-	struct locref *lr = pack_locations(v);
-	if (!g->flat || !g->cum || !g->flat_div || !g->cum_div || !g->in_graph || !acc || !lr) {
-		hd_free(acc);
-		hd_free(lr);
-		hd_graph_release(g);
-		return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
-	}
+	} *acc; /* a node's mark and cum side by side: one cache line per frame */
+	int64_t *flat, *flat_div, *cum_div;
+};
+
+struct values_job {
+	const struct hd_view *v;
+	struct hd_locref *lr;
+	size_t n; /* nodes + 1 */
+	struct values_part *parts;
+};
+
+static void values_walk(void *arg, unsigned index)
+{
+	struct values_job *job = arg;
+	const struct hd_view *v = job->v;
+	const struct hd_locref *lr = job->lr;
+	struct values_part *p = &job->parts[index];
+	struct node_acc *acc = p->acc;
+	int64_t *flat = p->flat, *flat_div = p->flat_div, *cum_div = p->cum_div;
 	const uint32_t *nodes = v->loc_nodes;
-	int64_t *cum_div = g->cum_div;
 	bool mean = v->options.mean;
 	uint32_t gen = 0;
 	/* Each distinct stack once (stacks.c), with its samples' values summed. */
-	for (uint64_t s = 0; s < v->n_stacks; s++) {
+	for (uint64_t s = p->from; s < p->to; s++) {
 		const struct hd_vstack *vs = &v->stacks[s];
 		int64_t w = vs->value, dw = vs->divisor;
 		if (++gen == 0) {
 			/* 2^32 stacks later: restart the marks. */
-			for (size_t k = 0; k < n; k++)
+			for (size_t k = 0; k < job->n; k++)
 				acc[k].seen = 0;
 			gen = 1;
 		}
@@ -126,7 +118,7 @@ enum hd_status hd_graph_values(const struct hd_view *v, struct hd_graph *g, stru
 		for (uint32_t i = vs->n_locs; i-- > 0;) {
 			if (i >= 8)
 				__builtin_prefetch(&lr[vs->locs[i - 8]]);
-			struct locref r = lr[vs->locs[i]];
+			struct hd_locref r = lr[vs->locs[i]];
 			const uint32_t *ln = nodes + r.first;
 			for (uint32_t j = r.n; j-- > 0;) {
 				uint32_t id = ln[j];
@@ -140,26 +132,94 @@ enum hd_status hd_graph_values(const struct hd_view *v, struct hd_graph *g, stru
 		}
 		if (vs->n_locs) {
 			uint32_t leaf = nodes[lr[vs->locs[0]].first];
-			g->flat[leaf] = add_wrap(g->flat[leaf], w);
-			g->flat_div[leaf] = add_wrap(g->flat_div[leaf], dw);
+			flat[leaf] = add_wrap(flat[leaf], w);
+			if (mean)
+				flat_div[leaf] = add_wrap(flat_div[leaf], dw);
 		}
 	}
-	for (size_t k = 0; k < n; k++)
-		g->cum[k] = acc[k].cum;
-	hd_free(acc);
-	hd_free(lr);
+}
+
+/* A part of the values pass is worth a thread from this many frames on. */
+#define VALUES_PART_MIN_FRAMES ((uint64_t)1 << 19)
+
+enum hd_status hd_graph_values(const struct hd_view *v, struct hd_graph *g, struct hd_error *err)
+{
+	memset(g, 0, sizeof(*g));
+	g->view = v;
+	size_t n = (size_t)v->n_nodes + 1;
+	bool mean = v->options.mean;
+	unsigned k = hd_parts_for(v->profile->n_sample_locs, VALUES_PART_MIN_FRAMES);
+	if (k > v->n_stacks)
+		k = v->n_stacks ? (unsigned)v->n_stacks : 1;
+	struct values_part parts[HD_PARTS_MAX];
+	memset(parts, 0, sizeof(parts));
+	struct values_job job = {v, hd_locrefs_new(v), n, parts};
+	g->cum = hd_malloc(n * sizeof(int64_t));
+	g->in_graph = hd_calloc(n, 1);
+	/* without -mean the divisors are all 0 and never read */
+	if (mean) {
+		g->flat_div = hd_calloc(n, sizeof(int64_t));
+		g->cum_div = hd_calloc(n, sizeof(int64_t));
+	}
+	bool ok = job.lr && g->cum && g->in_graph && (!mean || (g->flat_div && g->cum_div));
+	for (unsigned i = 0; i < k; i++) {
+		struct values_part *p = &parts[i];
+		p->from = v->n_stacks * i / k;
+		p->to = v->n_stacks * (i + 1) / k;
+		p->acc = hd_calloc(n, sizeof(*p->acc));
+		p->flat = hd_calloc(n, sizeof(int64_t));
+		if (i == 0) {
+			p->flat_div = g->flat_div;
+			p->cum_div = g->cum_div;
+		} else if (mean) {
+			p->flat_div = hd_calloc(n, sizeof(int64_t));
+			p->cum_div = hd_calloc(n, sizeof(int64_t));
+			ok = ok && p->flat_div && p->cum_div;
+		}
+		ok = ok && p->acc && p->flat;
+	}
+	if (ok) {
+		hd_parts_run(k, values_walk, &job);
+		for (size_t id = 0; id < n; id++) {
+			int64_t cum = parts[0].acc[id].cum;
+			for (unsigned i = 1; i < k; i++) {
+				cum = add_wrap(cum, parts[i].acc[id].cum);
+				parts[0].flat[id] = add_wrap(parts[0].flat[id], parts[i].flat[id]);
+				if (mean) {
+					g->flat_div[id] = add_wrap(g->flat_div[id], parts[i].flat_div[id]);
+					g->cum_div[id] = add_wrap(g->cum_div[id], parts[i].cum_div[id]);
+				}
+			}
+			g->cum[id] = cum;
+		}
+		g->flat = parts[0].flat;
+		parts[0].flat = NULL;
+	}
+	for (unsigned i = 0; i < k; i++) {
+		hd_free(parts[i].acc);
+		hd_free(parts[i].flat);
+		if (i > 0) {
+			hd_free(parts[i].flat_div);
+			hd_free(parts[i].cum_div);
+		}
+	}
+	hd_free(job.lr);
+	if (!ok) {
+		hd_graph_release(g);
+		return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
+	}
 	g->has_div = mean;
 	return HD_OK;
 }
 
 int64_t hd_graph_flat_value(const struct hd_graph *g, uint32_t id)
 {
-	return div_value(g->flat[id], g->flat_div[id]);
+	return g->has_div ? div_value(g->flat[id], g->flat_div[id]) : g->flat[id];
 }
 
 int64_t hd_graph_cum_value(const struct hd_graph *g, uint32_t id)
 {
-	return div_value(g->cum[id], g->cum_div[id]);
+	return g->has_div ? div_value(g->cum[id], g->cum_div[id]) : g->cum[id];
 }
 
 /* ------------------------------------------------------------------------
@@ -216,225 +276,6 @@ void hd_graph_sort(const struct hd_graph *g, uint32_t *ids, uint32_t n, enum hd_
 	qsort(ids, n, sizeof(*ids), cmp_nodes);
 	sort_graph = NULL;
 	pthread_mutex_unlock(&sort_lock);
-}
-
-/* ------------------------------------------------------------------------
- * Edges
- * ------------------------------------------------------------------------ */
-
-void hd_edges_release(struct hd_edges *e)
-{
-	if (!e)
-		return;
-	hd_free(e->items);
-	hd_u64map_release(&e->map);
-	memset(e, 0, sizeof(*e));
-}
-
-static bool grow_edges(struct hd_edges *e)
-{
-	size_t ncap = e->cap ? e->cap * 2 : 256;
-	/* edge ids are stored as uint32_t in the map */
-	if (ncap >= HD_NONE)
-		return false;
-	struct hd_edge_item *ni = hd_realloc(e->items, ncap * sizeof(*ni));
-	if (!ni)
-		return false;
-	e->items = ni;
-	e->cap = ncap;
-	return true;
-}
-
-/* The edge parent -> child, created (inline until a call says otherwise)
- * when new; HD_NONE when out of memory. */
-static uint32_t edge_for(struct hd_edges *e, uint32_t parent, uint32_t child)
-{
-	bool inserted;
-	/* room first, so that a key is never left without its item */
-	if (e->n == e->cap && !grow_edges(e))
-		return HD_NONE;
-	uint32_t *slot = hd_u64map_upsert(&e->map, ((uint64_t)parent << 32) | child,
-					  (uint32_t)e->n, &inserted);
-	if (!slot)
-		return HD_NONE;
-	if (!inserted)
-		return *slot;
-	struct hd_edge_item *it = &e->items[e->n++];
-	memset(it, 0, sizeof(*it));
-	it->src = parent;
-	it->dst = child;
-	it->inlined = true;
-	return *slot;
-}
-
-/*
- * graph.go newGraph's edge loop: walking a sample root to leaf, the edge
- * parent -> node is added once per sample (seenEdge), never for a node
- * calling itself, with inline = "node is not the outermost frame of its
- * location"; an edge stays inline only if every addition was.  Frames of
- * nodes outside `kept` (when not NULL) are skipped and make the next edge
- * residual.  Only edges whose child has track[child] set are recorded.
- */
-/*
- * A two-way cache per frame slot (location line): the parents last seen
- * there, their edges, and what the slot added to each edge since.  Frames
- * below the first of a location always have the same parent, and a
- * location is reached from few callers, so the hash table is consulted
- * only when a slot meets a new parent, and edge items are written only
- * when a way is evicted or at the end.
- */
-struct slot_cache {
-	uint32_t parent[2], edge[2];
-	int64_t acc[2];
-	uint8_t flags[2];
-};
-#define SLOT_USED 1u
-#define SLOT_RESIDUAL 2u
-
-/* Moves way k's pending additions into its edge.  `outer`: the slot is the
- * outermost line of its location, so its calls are not inline. */
-static void flush_way(struct hd_edges *e, struct slot_cache *c, int k, bool outer)
-{
-	if (!(c->flags[k] & SLOT_USED))
-		return;
-	struct hd_edge_item *it = &e->items[c->edge[k]];
-	it->weight = add_wrap(it->weight, c->acc[k]);
-	if (c->flags[k] & SLOT_RESIDUAL)
-		it->residual = true;
-	if (outer)
-		it->inlined = false;
-	c->acc[k] = 0;
-	c->flags[k] = 0;
-}
-
-enum hd_status hd_edges_compute(const struct hd_view *v, const uint8_t *kept,
-				const uint8_t *track, struct hd_edges *e, struct hd_error *err)
-{
-	memset(e, 0, sizeof(*e));
-	size_t n_slots = 0;
-	for (uint32_t l = 0; l < v->profile->n_locations; l++)
-		n_slots += v->loc_node_n[l];
-	struct slot_cache *cache = hd_malloc((n_slots + 1) * sizeof(*cache));
-	/*
-	 * pprof adds an edge once per sample.  A child's first frame in a
-	 * stack cannot repeat an edge, so it adds through its slot; from a
-	 * child's second frame on, edges are marked with the stack's
-	 * generation (the first frame's edge retroactively).
-	 */
-	struct child_mark {
-		uint32_t gen, first_edge;
-		bool repeated;
-	} *mark = hd_calloc((size_t)v->n_nodes + 1, sizeof(*mark));
-	struct locref *lr = pack_locations(v);
-	if (!cache || !mark || !lr || !hd_u64map_init(&e->map, (size_t)v->n_nodes * 2)) {
-		hd_free(cache);
-		hd_free(mark);
-		hd_free(lr);
-		hd_u64map_release(&e->map);
-		return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
-	}
-	for (size_t k = 0; k <= n_slots; k++) {
-		cache[k].parent[0] = cache[k].parent[1] = HD_NONE;
-		cache[k].edge[0] = cache[k].edge[1] = HD_NONE;
-		cache[k].acc[0] = cache[k].acc[1] = 0;
-		cache[k].flags[0] = cache[k].flags[1] = 0;
-	}
-	const uint32_t *nodes = v->loc_nodes;
-	uint32_t gen = 0;
-	enum hd_status st = HD_OK;
-	for (uint64_t s = 0; s < v->n_stacks && st == HD_OK; s++) {
-		const struct hd_vstack *vs = &v->stacks[s];
-		int64_t w = vs->value;
-		if (++gen == 0) {
-			for (size_t k = 0; k < e->n; k++)
-				e->items[k].seen = 0;
-			for (size_t k = 0; k < v->n_nodes; k++)
-				mark[k].gen = 0;
-			gen = 1;
-		}
-		uint32_t parent = HD_NONE;
-		bool residual = false;
-		for (uint32_t i = vs->n_locs; i-- > 0 && st == HD_OK;) {
-			/* the walk's next locations, their caches, in flight */
-			if (i >= 8)
-				__builtin_prefetch(&lr[vs->locs[i - 8]]);
-			if (i >= 4)
-				__builtin_prefetch(&cache[lr[vs->locs[i - 4]].first]);
-			struct locref r = lr[vs->locs[i]];
-			const uint32_t *ln = nodes + r.first;
-			uint32_t cnt = r.n;
-			for (uint32_t j = cnt; j-- > 0;) {
-				uint32_t id = ln[j];
-				if (kept && !kept[id]) {
-					residual = true;
-					continue;
-				}
-				if (parent != HD_NONE && id != parent && track[id]) {
-					bool outer = j + 1 == cnt;
-					struct slot_cache *c = &cache[r.first + j];
-					int k = 0;
-					if (c->parent[0] == parent) {
-						k = 0;
-					} else if (c->parent[1] == parent) {
-						k = 1;
-					} else {
-						uint32_t eid = edge_for(e, parent, id);
-						if (eid == HD_NONE) {
-							st = hd_error_set(err, HD_ERR_NOMEM, "out of memory");
-							break;
-						}
-						flush_way(e, c, 1, outer);
-						c->parent[1] = c->parent[0];
-						c->edge[1] = c->edge[0];
-						c->acc[1] = c->acc[0];
-						c->flags[1] = c->flags[0];
-						c->parent[0] = parent;
-						c->edge[0] = eid;
-						c->acc[0] = 0;
-						c->flags[0] = 0;
-					}
-					struct child_mark *m = &mark[id];
-					if (m->gen != gen) {
-						m->gen = gen;
-						m->first_edge = c->edge[k];
-						m->repeated = false;
-						c->acc[k] = add_wrap(c->acc[k], w);
-						c->flags[k] |= SLOT_USED | (residual ? SLOT_RESIDUAL : 0);
-					} else {
-						if (!m->repeated) {
-							e->items[m->first_edge].seen = gen;
-							m->repeated = true;
-						}
-						struct hd_edge_item *it = &e->items[c->edge[k]];
-						if (it->seen != gen) {
-							it->seen = gen;
-							it->weight = add_wrap(it->weight, w);
-							it->residual = it->residual || residual;
-							if (outer)
-								it->inlined = false;
-						}
-					}
-				}
-				parent = id;
-				residual = false;
-			}
-		}
-	}
-	if (st == HD_OK) {
-		for (uint32_t l = 0; l < v->profile->n_locations; l++) {
-			struct locref r = lr[l];
-			for (uint32_t j = 0; j < r.n; j++) {
-				flush_way(e, &cache[r.first + j], 0, j + 1 == r.n);
-				flush_way(e, &cache[r.first + j], 1, j + 1 == r.n);
-			}
-		}
-	} else {
-		hd_edges_release(e);
-	}
-	hd_free(cache);
-	hd_free(mark);
-	hd_free(lr);
-	return st;
 }
 
 /* ------------------------------------------------------------------------

@@ -10,12 +10,21 @@
 #include "agg/hashtab.h"
 #include "agg/view.h"
 
+/* A location's node range, packed: one load per location in the hot loops. */
+struct hd_locref {
+	uint32_t first, n;
+};
+
+/* loc_node_first/loc_node_n of every location of the view, packed
+ * (hd_free it); NULL when out of memory. */
+struct hd_locref *hd_locrefs_new(const struct hd_view *v);
+
 /* Node values of a view, and the graph pprof's trimming keeps. */
 struct hd_graph {
 	const struct hd_view *view;
 	int64_t *flat, *cum;         /* raw sums, per node id */
-	int64_t *flat_div, *cum_div; /* -mean divisor sums */
-	bool has_div;
+	int64_t *flat_div, *cum_div; /* -mean divisor sums (NULL without -mean) */
+	bool has_div;                /* -mean: flat_div and cum_div are set */
 	uint32_t *order;             /* the nodes of the graph, sorted */
 	uint32_t n_order;
 	uint8_t *in_graph;           /* per node id: in order[] */
@@ -26,7 +35,9 @@ struct hd_graph {
 	int64_t dropped_cutoff;
 };
 
-/* flat/cum per node (graph.go newGraph); the other fields stay empty. */
+/* flat/cum per node (graph.go newGraph); the other fields stay empty.
+ * Large views are walked in parts on several threads (hd_threads()); the
+ * values do not depend on how many. */
 enum hd_status hd_graph_values(const struct hd_view *view, struct hd_graph *graph,
 			       struct hd_error *err);
 
@@ -72,9 +83,11 @@ struct hd_edges {
 };
 
 /*
- * Edges of the view's samples (graph.go newGraph): kept = NULL for all
- * nodes, else only nodes with kept[id] (others make edges residual);
- * only edges into nodes with track[id] are recorded.
+ * Edges of the view's samples (graph.go newGraph, agg/edges.c): kept =
+ * NULL for all nodes, else only nodes with kept[id] (others make edges
+ * residual); only edges into nodes with track[id] are recorded.  Items
+ * come in the order a walk over the stacks first meets them, whatever the
+ * number of threads used for large views.
  */
 enum hd_status hd_edges_compute(const struct hd_view *view, const uint8_t *kept,
 				const uint8_t *track, struct hd_edges *edges,
