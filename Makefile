@@ -5,17 +5,19 @@
 #   make          build build/heapdoc
 #   make demo     diagnose the bundled example profiles
 #   make demo-live  collect + trend from a live leaking Go server (needs Go)
-#   make check    build and run every test (unit, CLI goldens, parity, ASan+UBSan)
+#   make check    build and run every test (unit, CLI goldens, parity, ASan+UBSan,
+#                 ThreadSanitizer on the threaded paths)
 #   make bench    benchmarks against go tool pprof (slow; never gating)
 #   make fuzz     build the libFuzzer targets and run each for FUZZ_SECONDS
 
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps deps-test build man demo demo-live check check-fast check-sanitize bench fuzz clean
+.PHONY: all deps deps-test build man demo demo-live check check-fast check-sanitize check-tsan bench fuzz clean
 
 all: build
 
@@ -39,7 +41,7 @@ demo-live: build
 	@bash scripts/demo-live.sh $(BUILD)/heapdoc
 
 # The whole suite: regular build, then the same suite under ASan+UBSan.
-check: deps-test check-fast check-sanitize
+check: deps-test check-fast check-sanitize check-tsan
 
 # What the test suite needs beyond the build (clang/libFuzzer, valgrind).
 deps-test:
@@ -57,6 +59,16 @@ check-sanitize: deps $(ASAN_BUILD)/build.ninja
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j $(JOBS) -LE 'parity|slow'
 
+# The tests of the threaded paths (names containing "threads") once more
+# under ThreadSanitizer.
+$(TSAN_BUILD)/build.ninja: | deps
+	cmake --preset tsan >/dev/null
+
+check-tsan: deps $(TSAN_BUILD)/build.ninja
+	cmake --build $(TSAN_BUILD) -j $(JOBS)
+	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+		ctest --output-on-failure -j $(JOBS) -R threads
+
 bench: build
 	bash bench/run.sh
 
@@ -67,4 +79,4 @@ fuzz:
 	bash fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)
