@@ -377,8 +377,13 @@ static bool std_fn(const struct hd_profile *p, uint8_t *memo, uint32_t fn)
 	return memo[i] == 2;
 }
 
+/*
+ * std_memo: see std_fn().  loc_site: n_locations entries, the site + 1 of a
+ * sample whose leaf location is user code (its site depends on that
+ * location alone), 0 until known - most samples then skip the site table.
+ */
 static bool collect_profile(struct state *st, size_t k, uint8_t *std_memo,
-			    struct hd_error *err)
+			    uint32_t *loc_site, struct hd_error *err)
 {
 	const struct hd_profile *p = st->prof[k];
 	int ia = type_index(p, "alloc_objects"), ib = type_index(p, "alloc_space");
@@ -393,9 +398,11 @@ static bool collect_profile(struct state *st, size_t k, uint8_t *std_memo,
 		struct hd_str fn = hd_str_c("(no stack)"), file = hd_str_c("");
 		int64_t line = 0;
 		bool std_leaf = false;
+		uint32_t leaf_loc = HD_NONE;
+		long si = -1;
 		if (smp->n_locs > 0) {
-			const struct hd_location *loc =
-				&p->locations[p->sample_locs[smp->first_loc]];
+			leaf_loc = p->sample_locs[smp->first_loc];
+			const struct hd_location *loc = &p->locations[leaf_loc];
 			if (loc->n_lines > 0) {
 				const struct hd_line *ln = &p->lines[loc->first_line];
 				fn = fn_name(p, ln->function);
@@ -407,7 +414,9 @@ static bool collect_profile(struct state *st, size_t k, uint8_t *std_memo,
 			}
 		}
 		struct site_key key = {fn, file, hd_str_c(""), hd_str_c(""), line, 0};
-		if (std_leaf) {
+		if (!std_leaf && leaf_loc != HD_NONE && loc_site[leaf_loc]) {
+			si = (long)loc_site[leaf_loc] - 1;
+		} else if (std_leaf) {
 			bool leaf = true;
 			FOR_EACH_FRAME(p, smp, ln)
 			{
@@ -422,9 +431,13 @@ static bool collect_profile(struct state *st, size_t k, uint8_t *std_memo,
 			}
 		owner_found:;
 		}
-		long si = site_get(st, &key);
-		if (si < 0)
-			return hd_error_set(err, HD_ERR_NOMEM, "out of memory") && false;
+		if (si < 0) {
+			si = site_get(st, &key);
+			if (si < 0)
+				return hd_error_set(err, HD_ERR_NOMEM, "out of memory") && false;
+			if (!std_leaf && leaf_loc != HD_NONE)
+				loc_site[leaf_loc] = (uint32_t)si + 1;
+		}
 		struct site *s = &st->sites[si];
 		s->series[k] += vals[id];
 		s->alloc_series[k] += vals[ib];
@@ -458,10 +471,14 @@ static bool collect(struct state *st, struct hd_error *err)
 	for (size_t k = 0; k < st->n_prof; k++) {
 		const struct hd_profile *p = st->prof[k];
 		uint8_t *memo = hd_calloc(p->n_functions + 1, 1);
-		if (!memo)
-			return hd_error_set(err, HD_ERR_NOMEM, "out of memory") && false;
-		bool ok = collect_profile(st, k, memo, err);
+		uint32_t *loc_site = hd_calloc(p->n_locations + 1, sizeof(*loc_site));
+		bool ok = memo && loc_site;
+		if (!ok)
+			hd_error_set(err, HD_ERR_NOMEM, "out of memory");
+		else
+			ok = collect_profile(st, k, memo, loc_site, err);
 		hd_free(memo);
+		hd_free(loc_site);
 		if (!ok)
 			return false;
 	}
