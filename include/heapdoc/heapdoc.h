@@ -685,6 +685,43 @@ enum hd_status hd_merger_finish(struct hd_merger *merger, struct hd_profile **me
 void hd_merger_free(struct hd_merger *merger);
 
 /*
+ * Ordered loading for merges of many inputs: an hd_loader reads and decodes
+ * inputs 0..n_inputs-1 (hd_profile_parse() with `limits`) on up to
+ * hd_threads() threads - the caller's included, and never more than
+ * `max_threads` unless that is 0 - and hands them out strictly in input
+ * order, so folding each into an hd_merger as it comes gives the sequential
+ * result while later inputs are decoded on the other cores.  At most
+ * threads + 1 inputs are decoded ahead of the caller, so memory stays
+ * bounded by a few inputs.  Threads start only when the inputs are large
+ * enough to pay for them (about 1 MiB of input bytes after the first,
+ * estimated from the first); with one thread none is ever created.
+ * `read(ctx, i, &data, &len, err)` fetches input i's bytes into a buffer
+ * from malloc() (the loader free()s it) and returns HD_OK, or an error
+ * status with err filled in; it is called at most once per input, from any
+ * of the threads, so it must be thread-safe.
+ * hd_loader_new: HD_OK and *loader_ret, HD_ERR_NOMEM, HD_ERR_USAGE (NULL
+ *   read or loader_ret), HD_ERR_INTERNAL (no mutex).
+ * hd_loader_next: HD_OK and the next input's profile in *profile_ret (the
+ *   caller frees it); or that input's error (read's, or hd_profile_parse's:
+ *   HD_ERR_NOMEM when any allocation for it failed) - the first failing
+ *   input in input order, whatever the threads did after it, and the loader
+ *   may only be freed afterwards; HD_ERR_USAGE when all inputs were handed
+ *   out.
+ * hd_loader_free: stops and joins the threads, frees every profile not
+ *   handed out; NULL ok.
+ * Thread safety: one loader is used by one caller thread.
+ */
+struct hd_loader;
+typedef enum hd_status (*hd_loader_read_fn)(void *ctx, size_t index, void **data_ret,
+					    size_t *len_ret, struct hd_error *err);
+enum hd_status hd_loader_new(size_t n_inputs, hd_loader_read_fn read, void *ctx,
+			     const struct hd_limits *limits, unsigned max_threads,
+			     struct hd_loader **loader_ret, struct hd_error *err);
+enum hd_status hd_loader_next(struct hd_loader *loader, struct hd_profile **profile_ret,
+			      struct hd_error *err);
+void hd_loader_free(struct hd_loader *loader);
+
+/*
  * pprof's Normalize (`-normalize`): for each sample type i of `source`,
  * scales_ret[i] = (sum of base's values of type i) / (sum of source's), or 0
  * when the source sum is 0.  Pass the scales as hd_merge_input.scales for

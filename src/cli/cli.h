@@ -42,6 +42,10 @@ void hd_cli_input_error(const char *path, const struct hd_error *err);
  */
 bool hd_cli_read_file(const char *path, size_t max_bytes, char **data_ret,
 		      size_t *len_ret);
+/* The same, returning the error in *err instead of printing it (out of
+ * memory included); thread-safe, for the merge loader's threads. */
+bool hd_cli_read_file_err(const char *path, size_t max_bytes, char **data_ret,
+			  size_t *len_ret, struct hd_error *err);
 
 /* Reads and decodes one profile; prints the error and returns NULL on failure. */
 struct hd_profile *hd_cli_load_profile(const char *path,

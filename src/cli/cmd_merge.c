@@ -5,7 +5,9 @@
  * of the loader every report command uses for several sources and
  * -base/-diff_base (cmd_merge.h).  The merging itself is the library's
  * (hd_merger_*); this file only reads files, maps errors to messages and
- * writes atomically.  docs/internals/merge.md explains the semantics.
+ * writes atomically.  Several inputs are read and decoded on the other
+ * cores while the main thread folds them in order (hd_loader).
+ * docs/internals/merge.md explains the semantics.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,31 +34,73 @@ static void merge_error(const char *path, const struct hd_error *err)
 		hd_cli_error("cannot merge profiles: %s", err->msg);
 }
 
-/* Adds each file to merger m: decode, add, free (one input in memory). */
-static bool add_files(struct hd_merger *m, const char **paths, size_t n, double scale,
-		      bool diff_base, const struct hd_limits *limits)
+/*
+ * The inputs of one command line (sources, then bases) come through one
+ * hd_loader: later files are read and decoded on the other cores while the
+ * main thread folds the earlier ones in, in command-line order, so the
+ * result and the error reported (the first failing file in that order) are
+ * those of reading the files one after another.
+ */
+struct inputs {
+	const char **paths; /* sources then bases */
+	size_t next;        /* index of the next profile hd_loader_next gives */
+	size_t max_bytes;
+	struct hd_loader *loader;
+};
+
+static enum hd_status read_input(void *ctx, size_t index, void **data_ret, size_t *len_ret,
+				 struct hd_error *err)
+{
+	const struct inputs *in = ctx;
+	char *data;
+	size_t len;
+	if (!hd_cli_read_file_err(in->paths[index], in->max_bytes, &data, &len, err))
+		return err->code;
+	*data_ret = data;
+	*len_ret = len;
+	return HD_OK;
+}
+
+/* The next input's profile, or NULL with the error printed. */
+static struct hd_profile *next_profile(struct inputs *in)
+{
+	struct hd_profile *p;
+	struct hd_error err = {0};
+	const char *path = in->paths[in->next++];
+	if (hd_loader_next(in->loader, &p, &err) != HD_OK) {
+		hd_cli_input_error(path, &err);
+		return NULL;
+	}
+	return p;
+}
+
+/* Adds the next n inputs to merger m: each is freed once added. */
+static bool add_files(struct hd_merger *m, struct inputs *in, size_t n, double scale,
+		      bool diff_base)
 {
 	for (size_t i = 0; i < n; i++) {
-		struct hd_profile *p = hd_cli_load_profile(paths[i], limits);
+		const char *path = in->paths[in->next];
+		struct hd_profile *p = next_profile(in);
 		if (!p)
 			return false;
-		struct hd_merge_input in = {.profile = p, .scale = scale, .diff_base = diff_base};
+		struct hd_merge_input mi = {.profile = p, .scale = scale, .diff_base = diff_base};
 		struct hd_error err = {0};
-		enum hd_status st = hd_merger_add(m, &in, &err);
+		enum hd_status st = hd_merger_add(m, &mi, &err);
 		hd_profile_free(p);
 		if (st != HD_OK) {
-			merge_error(paths[i], &err);
+			merge_error(path, &err);
 			return false;
 		}
 	}
 	return true;
 }
 
-static struct hd_profile *merge_files(const char **paths, size_t n,
-				      const struct hd_limits *limits)
+/* The next n inputs merged (one alone is returned as decoded, as pprof
+ * does not merge a single source). */
+static struct hd_profile *merge_files(struct inputs *in, size_t n)
 {
 	if (n == 1)
-		return hd_cli_load_profile(paths[0], limits);
+		return next_profile(in);
 	struct hd_merger *m;
 	struct hd_error err = {0};
 	if (hd_merger_new(&m, &err) != HD_OK) {
@@ -64,10 +108,60 @@ static struct hd_profile *merge_files(const char **paths, size_t n,
 		return NULL;
 	}
 	struct hd_profile *out = NULL;
-	if (add_files(m, paths, n, 1, false, limits) &&
-	    hd_merger_finish(m, &out, &err) != HD_OK)
+	if (add_files(m, in, n, 1, false) && hd_merger_finish(m, &out, &err) != HD_OK)
 		merge_error(NULL, &err);
 	hd_merger_free(m);
+	return out;
+}
+
+static struct hd_profile *combine(const struct hd_cli_sources *s, struct inputs *in)
+{
+	if (s->n_bases == 0)
+		return merge_files(in, s->n_sources);
+	struct hd_error err = {0};
+	struct hd_merger *m = NULL;
+	struct hd_profile *out = NULL;
+	if (!s->normalize) {
+		/* Merging is associative: sources then negated bases, one file
+		 * folded in at a time, gives pprof's Merge([Merge(srcs),
+		 * -Merge(bases)]). */
+		if (hd_merger_new(&m, &err) != HD_OK) {
+			merge_error(NULL, &err);
+			return NULL;
+		}
+		if (add_files(m, in, s->n_sources, 1, false) &&
+		    add_files(m, in, s->n_bases, -1, s->diff_base) &&
+		    hd_merger_finish(m, &out, &err) != HD_OK)
+			merge_error(NULL, &err);
+		hd_merger_free(m);
+		return out;
+	}
+	/* -normalize needs both totals first (pprof: p.Normalize(pbase)). */
+	struct hd_profile *src = merge_files(in, s->n_sources);
+	if (!src)
+		return NULL;
+	struct hd_profile *base = merge_files(in, s->n_bases);
+	if (!base) {
+		hd_profile_free(src);
+		return NULL;
+	}
+	double *scales = calloc(src->n_sample_types + 1, sizeof(double));
+	if (!scales) {
+		hd_cli_error("out of memory");
+		exit(HD_EXIT_ERROR);
+	}
+	struct hd_merge_input mi[2] = {
+		{.profile = src, .scale = 1, .scales = scales},
+		{.profile = base, .scale = -1, .diff_base = s->diff_base},
+	};
+	if (hd_profile_normalize_scales(src, base, scales, &err) != HD_OK ||
+	    hd_profile_merge(mi, 2, &out, &err) != HD_OK) {
+		merge_error(NULL, &err);
+		out = NULL;
+	}
+	free(scales);
+	hd_profile_free(src);
+	hd_profile_free(base);
 	return out;
 }
 
@@ -78,52 +172,38 @@ struct hd_profile *hd_cli_load_combined(const struct hd_cli_sources *s,
 		hd_cli_error("no profile given");
 		return NULL;
 	}
-	if (s->n_bases == 0)
-		return merge_files(s->sources, s->n_sources, limits);
-	struct hd_error err = {0};
-	struct hd_merger *m = NULL;
-	struct hd_profile *out = NULL;
-	if (!s->normalize) {
-		/* Merging is associative: sources then negated bases, one file
-		 * in memory at a time, gives pprof's Merge([Merge(srcs),
-		 * -Merge(bases)]). */
-		if (hd_merger_new(&m, &err) != HD_OK) {
-			merge_error(NULL, &err);
-			return NULL;
-		}
-		if (add_files(m, s->sources, s->n_sources, 1, false, limits) &&
-		    add_files(m, s->bases, s->n_bases, -1, s->diff_base, limits) &&
-		    hd_merger_finish(m, &out, &err) != HD_OK)
-			merge_error(NULL, &err);
-		hd_merger_free(m);
-		return out;
+	if (s->n_sources == 1 && s->n_bases == 0)
+		return hd_cli_load_profile(s->sources[0], limits);
+	struct hd_limits def;
+	if (!limits) {
+		hd_limits_default(&def);
+		limits = &def;
 	}
-	/* -normalize needs both totals first (pprof: p.Normalize(pbase)). */
-	struct hd_profile *src = merge_files(s->sources, s->n_sources, limits);
-	if (!src)
-		return NULL;
-	struct hd_profile *base = merge_files(s->bases, s->n_bases, limits);
-	if (!base) {
-		hd_profile_free(src);
-		return NULL;
-	}
-	double *scales = calloc(src->n_sample_types + 1, sizeof(double));
-	if (!scales) {
+	size_t n = s->n_sources + s->n_bases;
+	struct inputs in = {.paths = calloc(n, sizeof(*in.paths)),
+			    .max_bytes = (size_t)limits->max_input_bytes};
+	if (!in.paths) {
 		hd_cli_error("out of memory");
 		exit(HD_EXIT_ERROR);
 	}
-	struct hd_merge_input in[2] = {
-		{.profile = src, .scale = 1, .scales = scales},
-		{.profile = base, .scale = -1, .diff_base = s->diff_base},
-	};
-	if (hd_profile_normalize_scales(src, base, scales, &err) != HD_OK ||
-	    hd_profile_merge(in, 2, &out, &err) != HD_OK) {
+	memcpy(in.paths, s->sources, s->n_sources * sizeof(*in.paths));
+	if (s->n_bases)
+		memcpy(in.paths + s->n_sources, s->bases, s->n_bases * sizeof(*in.paths));
+	/* stdin named twice: the first read takes it all, so the reads
+	 * must happen in order - no threads then. */
+	size_t n_stdin = 0;
+	for (size_t i = 0; i < n; i++)
+		n_stdin += strcmp(in.paths[i], "-") == 0;
+	struct hd_error err = {0};
+	struct hd_profile *out = NULL;
+	if (hd_loader_new(n, read_input, &in, limits, n_stdin > 1 ? 1 : 0, &in.loader, &err) !=
+	    HD_OK)
 		merge_error(NULL, &err);
-		out = NULL;
-	}
-	free(scales);
-	hd_profile_free(src);
-	hd_profile_free(base);
+	else
+		out = combine(s, &in);
+	/* Joins the threads and drops what they decoded past an error. */
+	hd_loader_free(in.loader);
+	free(in.paths);
 	return out;
 }
 

@@ -1,9 +1,10 @@
 /*
  * cmd_merge.h - what cmd_merge.c offers the other report commands: loading
  * several sources and -base/-diff_base profiles into one profile exactly as
- * `go tool pprof` does (internal/driver/fetch.go), decoding and folding in
- * one file at a time so memory stays bounded by the merged result plus the
- * largest input, and writing a profile atomically (temp file + rename).
+ * `go tool pprof` does (internal/driver/fetch.go), folding in one file at
+ * a time while a few of the next ones are decoded on the other cores, so
+ * memory stays bounded by the merged result plus a few inputs, and writing
+ * a profile atomically (temp file + rename).
  */
 #ifndef HD_CMD_MERGE_H
 #define HD_CMD_MERGE_H
@@ -25,7 +26,9 @@ struct hd_cli_sources {
 /*
  * Loads and combines the sources and bases.  One source and no base: the
  * decoded profile as is (pprof does not merge then).  Prints a one-line
- * error naming the file on failure and returns NULL.
+ * error naming the first file, in command-line order, that could not be
+ * read, decoded or merged, and returns NULL; the result and the error are
+ * the same for every --threads value.
  */
 struct hd_profile *hd_cli_load_combined(const struct hd_cli_sources *src,
 					const struct hd_limits *limits);

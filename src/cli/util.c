@@ -49,44 +49,48 @@ void hd_cli_input_error(const char *path, const struct hd_error *err)
 		hd_cli_error("cannot read '%s': %s", q, err->msg);
 }
 
-bool hd_cli_read_file(const char *path, size_t max_bytes, char **data_ret,
-		      size_t *len_ret)
+static void set_error(struct hd_error *err, enum hd_status code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_error(struct hd_error *err, enum hd_status code, const char *fmt, ...)
 {
-	struct hd_error err = {0};
+	va_list ap;
+	err->code = code;
+	err->has_offset = false;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+}
+
+bool hd_cli_read_file_err(const char *path, size_t max_bytes, char **data_ret,
+			  size_t *len_ret, struct hd_error *err)
+{
 	bool is_stdin = strcmp(path, "-") == 0;
 	FILE *f = is_stdin ? stdin : fopen(path, "rb");
 	if (!f) {
-		err.code = HD_ERR_IO;
-		snprintf(err.msg, sizeof(err.msg), "%s", strerror(errno));
-		hd_cli_input_error(path, &err);
+		set_error(err, HD_ERR_IO, "%s", strerror(errno));
 		return false;
 	}
 	struct stat st;
 	if (!is_stdin && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
 		fclose(f);
-		err.code = HD_ERR_IO;
-		snprintf(err.msg, sizeof(err.msg), "is a directory");
-		hd_cli_input_error(path, &err);
+		set_error(err, HD_ERR_IO, "is a directory");
 		return false;
 	}
 	size_t cap = 1 << 16, len = 0;
 	if (!is_stdin && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
 		cap = (size_t)st.st_size + 1 < max_bytes + 1 ? (size_t)st.st_size + 1 : max_bytes + 1;
 	char *data = malloc(cap);
-	if (!data) {
-		hd_cli_error("out of memory");
-		exit(HD_EXIT_ERROR);
-	}
+	if (!data)
+		goto nomem;
 	for (;;) {
 		if (len == cap) {
 			if (cap > max_bytes)
 				break;
 			size_t ncap = cap * 2 > max_bytes + 1 ? max_bytes + 1 : cap * 2;
 			char *nd = realloc(data, ncap);
-			if (!nd) {
-				hd_cli_error("out of memory");
-				exit(HD_EXIT_ERROR);
-			}
+			if (!nd)
+				goto nomem;
 			data = nd;
 			cap = ncap;
 		}
@@ -101,22 +105,38 @@ bool hd_cli_read_file(const char *path, size_t max_bytes, char **data_ret,
 		fclose(f);
 	if (io_error) {
 		free(data);
-		err.code = HD_ERR_IO;
-		snprintf(err.msg, sizeof(err.msg), "%s", strerror(saved_errno));
-		hd_cli_input_error(path, &err);
+		set_error(err, HD_ERR_IO, "%s", strerror(saved_errno));
 		return false;
 	}
 	if (len > max_bytes) {
 		free(data);
-		err.code = HD_ERR_LIMIT;
-		snprintf(err.msg, sizeof(err.msg),
-			 "input larger than %zu bytes (see --max-input)", max_bytes);
-		hd_cli_input_error(path, &err);
+		set_error(err, HD_ERR_LIMIT, "input larger than %zu bytes (see --max-input)",
+			  max_bytes);
 		return false;
 	}
 	*data_ret = data;
 	*len_ret = len;
 	return true;
+nomem:
+	free(data);
+	if (!is_stdin)
+		fclose(f);
+	set_error(err, HD_ERR_NOMEM, "out of memory");
+	return false;
+}
+
+bool hd_cli_read_file(const char *path, size_t max_bytes, char **data_ret,
+		      size_t *len_ret)
+{
+	struct hd_error err = {0};
+	if (hd_cli_read_file_err(path, max_bytes, data_ret, len_ret, &err))
+		return true;
+	if (err.code == HD_ERR_NOMEM) {
+		hd_cli_error("out of memory");
+		exit(HD_EXIT_ERROR);
+	}
+	hd_cli_input_error(path, &err);
+	return false;
 }
 
 struct hd_profile *hd_cli_load_profile(const char *path, const struct hd_limits *limits)

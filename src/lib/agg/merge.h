@@ -158,4 +158,9 @@ enum hd_status hd_merge_add_keep(struct hd_merger *m, const struct hd_merge_inpu
 enum hd_status hd_merge_add_samples(struct hd_merger *m, const struct hd_merge_input *in,
 				    const uint8_t *keep, struct hd_error *err);
 
+/* Test hook of merge_load.c: threads start when the input bytes after the
+ * first are estimated at `bytes` or more (default 1 MiB; 0 = always when
+ * hd_threads() allows).  Set it before creating loaders. */
+void hd_loader_set_parallel_min(uint64_t bytes);
+
 #endif /* HD_MERGE_H */
