@@ -1,14 +1,15 @@
 /*
- * flame_tree.c - builds the call tree that the folded and SVG flame graph
- * renderers draw (see flame_tree.h).  Frames are named once per location
- * line, samples are walked root to leaf through an open-addressing table of
- * (parent, frame) -> child, so the cost is proportional to the total stack
- * depth with no allocation per sample.  Names from the profile are
- * untrusted: they are made printable and valid UTF-8 here, once.  Not a
- * pprof graph (no flat/cum per function; aggregate.c does that).
+ * flame_tree.c - the source of the call tree that the folded and SVG flame
+ * graph renderers draw (see flame_tree.h): frame names, interned once per
+ * location line (or view node), the frames of every location, and one item
+ * per sample with a non-zero weight, ready for flame_part.c to grow the
+ * tree from.  Names from the profile are untrusted: they are made printable
+ * and valid UTF-8 here, once.  Not a pprof graph (no flat/cum per
+ * function; aggregate.c does that).
  */
 #include <stdio.h>
 
+#include "agg/view.h"
 #include "flame_tree.h"
 
 /* ---- safe names ---- */
@@ -80,55 +81,36 @@ void hd_ftree_safe_name(struct hd_buf *b, struct hd_str s, bool escape_semicolon
 /* Longest frame name kept (bytes after escaping); longer ones end in "...". */
 #define FRAME_NAME_MAX 1024
 
-static bool reserve_slots(uint32_t **slots, uint64_t *mask, uint64_t count,
-			  uint64_t (*rehash)(const struct hd_ftree *, uint32_t),
-			  const struct hd_ftree *t)
+static bool reserve_frame_slots(struct hd_ftsrc *t, uint64_t count)
 {
-	if (*slots && (count + 1) * 2 <= *mask + 1)
+	if (t->frame_slots && (count + 1) * 2 <= t->frame_mask + 1)
 		return true;
-	uint64_t cap = *slots ? (*mask + 1) * 2 : 1024;
+	uint64_t cap = t->frame_slots ? (t->frame_mask + 1) * 2 : 1024;
 	while ((count + 1) * 2 > cap)
 		cap *= 2;
 	uint32_t *ns = hd_calloc((size_t)cap, sizeof(*ns));
 	if (!ns)
 		return false;
-	for (uint64_t i = 0; *slots && i <= *mask; i++) {
-		uint32_t e = (*slots)[i];
+	for (uint64_t i = 0; t->frame_slots && i <= t->frame_mask; i++) {
+		uint32_t e = t->frame_slots[i];
 		if (!e)
 			continue;
-		uint64_t j = rehash(t, e - 1) & (cap - 1);
+		uint64_t j = t->frame_hash[e - 1] & (cap - 1);
 		while (ns[j])
 			j = (j + 1) & (cap - 1);
 		ns[j] = e;
 	}
-	hd_free(*slots);
-	*slots = ns;
-	*mask = cap - 1;
+	hd_free(t->frame_slots);
+	t->frame_slots = ns;
+	t->frame_mask = cap - 1;
 	return true;
 }
 
-static uint64_t frame_rehash(const struct hd_ftree *t, uint32_t i)
-{
-	return t->frame_hash[i];
-}
-
-static uint64_t child_hash(const struct hd_ftree *t, uint32_t parent, uint32_t frame)
-{
-	uint64_t k[2] = {parent, frame};
-	return hd_hash_bytes(k, sizeof(k), t->seed);
-}
-
-static uint64_t child_rehash(const struct hd_ftree *t, uint32_t i)
-{
-	return child_hash(t, t->nodes[i].parent, t->nodes[i].frame);
-}
-
 /* Frame index of the name in b (interned), HD_NONE when out of memory. */
-static uint32_t intern_frame(struct hd_ftree *t, struct hd_buf *b)
+static uint32_t intern_frame(struct hd_ftsrc *t, struct hd_buf *b)
 {
 	struct hd_str s = {b->data ? b->data : "", b->len};
-	if (b->failed || !reserve_slots(&t->frame_slots, &t->frame_mask, t->n_frames + 1,
-					frame_rehash, t))
+	if (b->failed || !reserve_frame_slots(t, t->n_frames + 1))
 		return HD_NONE;
 	uint64_t h = hd_hash_bytes(s.ptr, s.len, t->seed);
 	uint64_t j = h & t->frame_mask;
@@ -188,41 +170,6 @@ static void frame_name(struct hd_buf *b, const struct hd_profile *p,
 	}
 }
 
-static uint32_t child_of(struct hd_ftree *t, uint32_t parent, uint32_t frame)
-{
-	if (!reserve_slots(&t->child_slots, &t->child_mask, t->n_nodes + 1, child_rehash, t))
-		return HD_NONE;
-	uint64_t j = child_hash(t, parent, frame) & t->child_mask;
-	uint32_t e;
-	while ((e = t->child_slots[j])) {
-		const struct hd_ftnode *n = &t->nodes[e - 1];
-		if (n->parent == parent && n->frame == frame)
-			return e - 1;
-		j = (j + 1) & t->child_mask;
-	}
-	if (t->n_nodes >= HD_NONE - 1)
-		return HD_NONE;
-	if (t->n_nodes == t->cap_nodes) {
-		size_t ncap = t->cap_nodes * 2;
-		struct hd_ftnode *nn = hd_realloc(t->nodes, ncap * sizeof(*nn));
-		if (!nn)
-			return HD_NONE;
-		t->nodes = nn;
-		t->cap_nodes = ncap;
-	}
-	uint32_t id = (uint32_t)t->n_nodes++;
-	struct hd_ftnode *n = &t->nodes[id];
-	memset(n, 0, sizeof(*n));
-	n->parent = parent;
-	n->frame = frame;
-	n->depth = t->nodes[parent].depth + 1;
-	n->first_child = HD_NONE;
-	n->next_sibling = t->nodes[parent].first_child;
-	t->nodes[parent].first_child = id;
-	t->child_slots[j] = id + 1;
-	return id;
-}
-
 static bool is_base_sample(const struct hd_profile *p, const struct hd_sample *s)
 {
 	for (uint32_t i = 0; i < s->n_labels; i++) {
@@ -233,7 +180,55 @@ static bool is_base_sample(const struct hd_profile *p, const struct hd_sample *s
 	return false;
 }
 
-enum hd_status hd_ftree_build(struct hd_ftree *t, const struct hd_profile *p,
+/* ---- the source ---- */
+
+static bool src_init(struct hd_ftsrc *t, uint64_t n_locations, uint64_t n_loc_frames,
+		     uint64_t n_samples)
+{
+	t->seed = hd_hash_seed();
+	t->names = hd_arena_new();
+	t->loc_first = hd_malloc(((size_t)n_locations + 1) * sizeof(*t->loc_first));
+	t->loc_frames = hd_malloc(((size_t)n_loc_frames + 1) * sizeof(*t->loc_frames));
+	t->items = hd_malloc(((size_t)n_samples + 1) * sizeof(*t->items));
+	return t->names && t->loc_first && t->loc_frames && t->items;
+}
+
+/* Appends an item of weight w != 0 (the root's sums too). */
+static void src_add(struct hd_ftsrc *t, const uint32_t *locs, uint32_t n_locs, int64_t w,
+		    uint64_t *pos, uint64_t *neg, bool *overflow)
+{
+	uint64_t mag = w < 0 ? (uint64_t)0 - (uint64_t)w : (uint64_t)w;
+	struct hd_ftitem *it = &t->items[t->n_items];
+	it->locs = locs;
+	it->w = w;
+	it->k = n_locs;
+	it->f = it->lo = 0;
+	it->order = t->n_items++;
+	hd_ftitem_normalize(it, t->loc_first);
+	uint64_t *sum = w > 0 ? pos : neg;
+	*overflow |= __builtin_add_overflow(*sum, mag, sum);
+	if (w < 0)
+		t->diff = true;
+	if (it->f == it->lo) {
+		/* no frame at all: ends at the root */
+		if (w > 0)
+			t->self_pos = (int64_t)((uint64_t)t->self_pos + mag);
+		else
+			t->self_neg = (int64_t)((uint64_t)t->self_neg + mag);
+	}
+	t->n_locs_sum += n_locs;
+}
+
+static void src_finish(struct hd_ftsrc *t, uint64_t pos, uint64_t neg, bool overflow)
+{
+	t->pos = (int64_t)pos;
+	t->neg = (int64_t)neg;
+	uint64_t width;
+	t->exact_widths = !overflow && pos <= INT64_MAX && neg <= INT64_MAX &&
+			  !__builtin_add_overflow(pos, neg, &width) && width <= INT64_MAX;
+}
+
+enum hd_status hd_ftsrc_build(struct hd_ftsrc *t, const struct hd_profile *p,
 			      const struct hd_flame_options *o, bool escape_semicolon,
 			      struct hd_error *err)
 {
@@ -244,33 +239,23 @@ enum hd_status hd_ftree_build(struct hd_ftree *t, const struct hd_profile *p,
 	if (idx < 0 || (uint32_t)idx >= p->n_sample_types)
 		return hd_error_set(err, HD_ERR_USAGE, "sample index %d out of range (profile has %u)",
 				    o->sample_index, p->n_sample_types);
+	if (p->n_samples >= HD_NONE)
+		return hd_error_set(err, HD_ERR_LIMIT, "too many samples for a flame graph");
 	t->unit = p->sample_types[idx].unit;
 	t->type = p->sample_types[idx].type;
-	t->seed = hd_hash_seed();
-	enum hd_status st = HD_OK;
-	uint32_t *loc_frames = NULL, *loc_first = NULL;
 	struct hd_buf name = HD_BUF_INIT;
-	t->names = hd_arena_new();
-	t->cap_nodes = 1024;
-	t->nodes = hd_malloc(t->cap_nodes * sizeof(*t->nodes));
-	loc_first = hd_calloc((size_t)p->n_locations + 1, sizeof(*loc_first));
-	loc_frames = hd_calloc((size_t)p->n_lines + p->n_locations + 1, sizeof(*loc_frames));
-	if (!t->names || !t->nodes || !loc_first || !loc_frames)
+	if (!src_init(t, p->n_locations, (uint64_t)p->n_lines + p->n_locations, p->n_samples))
 		goto nomem;
-	memset(&t->nodes[0], 0, sizeof(t->nodes[0]));
-	t->nodes[0].parent = t->nodes[0].frame = HD_NONE;
-	t->nodes[0].first_child = t->nodes[0].next_sibling = HD_NONE;
-	t->n_nodes = 1;
 
 	/* Frames of each location, innermost first (the order of its lines);
 	 * a location without lines is one frame named by its address. */
 	uint32_t nf = 0;
 	for (uint32_t l = 0; l < p->n_locations; l++) {
 		const struct hd_location *loc = &p->locations[l];
-		loc_first[l] = nf;
+		t->loc_first[l] = nf;
 		if (loc->n_lines == 0) {
 			frame_name(&name, p, loc, NULL, o->lines, escape_semicolon);
-			if ((loc_frames[nf++] = intern_frame(t, &name)) == HD_NONE)
+			if ((t->loc_frames[nf++] = intern_frame(t, &name)) == HD_NONE)
 				goto nomem;
 			continue;
 		}
@@ -278,145 +263,106 @@ enum hd_status hd_ftree_build(struct hd_ftree *t, const struct hd_profile *p,
 		for (uint32_t k = first; k < loc->n_lines; k++) {
 			frame_name(&name, p, loc, &p->lines[loc->first_line + k], o->lines,
 				   escape_semicolon);
-			if ((loc_frames[nf++] = intern_frame(t, &name)) == HD_NONE)
+			if ((t->loc_frames[nf++] = intern_frame(t, &name)) == HD_NONE)
 				goto nomem;
 		}
 	}
-	loc_first[p->n_locations] = nf;
+	t->loc_first[p->n_locations] = nf;
 
 	bool any_base = false;
 	for (uint64_t s = 0; s < p->n_samples && !any_base; s++)
 		any_base = is_base_sample(p, &p->samples[s]);
-	uint64_t total = 0;
+	uint64_t total = 0, pos = 0, neg = 0;
+	bool overflow = false;
 	for (uint64_t s = 0; s < p->n_samples; s++) {
 		const struct hd_sample *sm = &p->samples[s];
 		int64_t w = o->weights ? o->weights[s] : p->values[s * p->n_sample_types + idx];
 		if (!any_base || is_base_sample(p, sm))
 			total += w < 0 ? (uint64_t)0 - (uint64_t)w : (uint64_t)w;
-		if (w == 0)
-			continue;
-		uint64_t mag = w < 0 ? (uint64_t)0 - (uint64_t)w : (uint64_t)w;
-		if (w < 0)
-			t->diff = true;
-		uint32_t node = 0;
-		t->nodes[0].pos += w > 0 ? (int64_t)mag : 0;
-		t->nodes[0].neg += w < 0 ? (int64_t)mag : 0;
-		for (uint32_t k = sm->n_locs; k-- > 0;) {
-			uint32_t l = p->sample_locs[sm->first_loc + k];
-			for (uint32_t f = loc_first[l + 1]; f-- > loc_first[l];) {
-				node = child_of(t, node, loc_frames[f]);
-				if (node == HD_NONE)
-					goto nomem;
-				if (w > 0)
-					t->nodes[node].pos += (int64_t)mag;
-				else
-					t->nodes[node].neg += (int64_t)mag;
-			}
-		}
-		if (w > 0)
-			t->nodes[node].self_pos += (int64_t)mag;
-		else
-			t->nodes[node].self_neg += (int64_t)mag;
+		if (w != 0)
+			src_add(t, &p->sample_locs[sm->first_loc], sm->n_locs, w, &pos, &neg,
+				&overflow);
 	}
+	src_finish(t, pos, neg, overflow);
 	t->total = (int64_t)total;
-	goto out;
-nomem:
-	st = hd_error_set(err, HD_ERR_NOMEM, "out of memory");
-	hd_ftree_release(t);
-out:
-	hd_free(loc_first);
-	hd_free(loc_frames);
 	hd_buf_release(&name);
-	return st;
+	return HD_OK;
+nomem:
+	hd_buf_release(&name);
+	hd_ftsrc_release(t);
+	return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
 }
 
 /*
- * The tree of a view (agg's hd_view_new: pprof's filters, pruning and
+ * The source of a view (agg's hd_view_new: pprof's filters, pruning and
  * granularity applied): frames are the view's nodes, named by their pprof
- * label, and the total is the view's (pprof's report total).
+ * label, and the total is the view's (pprof's report total).  A view's
+ * locations have their nodes innermost first (hd_view_sample_frames).
  */
-enum hd_status hd_ftree_build_view(struct hd_ftree *t, const struct hd_view *view,
+enum hd_status hd_ftsrc_build_view(struct hd_ftsrc *t, const struct hd_view *v,
 				   bool escape_semicolon, struct hd_error *err)
 {
 	memset(t, 0, sizeof(*t));
 	struct hd_view_summary sum;
-	hd_view_summary(view, &sum);
+	hd_view_summary(v, &sum);
 	t->unit = sum.sample_unit;
 	t->type = sum.sample_type;
 	t->total = sum.total;
-	t->seed = hd_hash_seed();
-	enum hd_status st = HD_OK;
-	uint32_t *node_frame = NULL;
-	struct hd_view_frame *frames = NULL;
+	if (v->n_samples >= HD_NONE)
+		return hd_error_set(err, HD_ERR_LIMIT, "too many samples for a flame graph");
+	const struct hd_profile *p = v->profile;
+	uint64_t n_loc_frames = 0;
+	for (uint32_t l = 0; l < p->n_locations; l++)
+		n_loc_frames += v->loc_node_n[l];
 	struct hd_buf name = HD_BUF_INIT;
-	t->names = hd_arena_new();
-	t->cap_nodes = 1024;
-	t->nodes = hd_malloc(t->cap_nodes * sizeof(*t->nodes));
-	node_frame = hd_calloc((size_t)sum.n_nodes + 1, sizeof(*node_frame));
-	frames = hd_calloc((size_t)sum.max_frames + 1, sizeof(*frames));
-	if (!t->names || !t->nodes || !node_frame || !frames)
+	uint32_t *node_frame = hd_malloc(((size_t)v->n_nodes + 1) * sizeof(*node_frame));
+	if (!node_frame || !src_init(t, p->n_locations, n_loc_frames, v->n_samples))
 		goto nomem;
-	memset(&t->nodes[0], 0, sizeof(t->nodes[0]));
-	t->nodes[0].parent = t->nodes[0].frame = HD_NONE;
-	t->nodes[0].first_child = t->nodes[0].next_sibling = HD_NONE;
-	t->n_nodes = 1;
-	for (uint32_t n = 0; n < sum.n_nodes; n++) {
-		const struct hd_node *node = hd_view_node(view, n);
+	for (uint32_t n = 0; n < v->n_nodes; n++) {
+		const struct hd_node *node = &v->nodes[n];
 		name.len = 0;
 		hd_ftree_safe_name(&name, node->label.len ? node->label : hd_str_c("<unknown>"),
 				   escape_semicolon, FRAME_NAME_MAX);
 		if ((node_frame[n] = intern_frame(t, &name)) == HD_NONE)
 			goto nomem;
 	}
-	for (uint64_t i = 0; i < sum.n_samples; i++) {
-		struct hd_view_sample vs;
-		if (!hd_view_sample(view, i, &vs) || vs.value == 0)
-			continue;
-		int64_t w = vs.value;
-		uint64_t mag = w < 0 ? (uint64_t)0 - (uint64_t)w : (uint64_t)w;
-		if (w < 0)
-			t->diff = true;
-		uint32_t nf = hd_view_sample_frames(view, i, frames, sum.max_frames);
-		if (nf > sum.max_frames)
-			nf = sum.max_frames;
-		uint32_t node = 0;
-		t->nodes[0].pos += w > 0 ? (int64_t)mag : 0;
-		t->nodes[0].neg += w < 0 ? (int64_t)mag : 0;
-		for (uint32_t k = nf; k-- > 0;) {
-			node = child_of(t, node, node_frame[frames[k].node]);
-			if (node == HD_NONE)
-				goto nomem;
-			if (w > 0)
-				t->nodes[node].pos += (int64_t)mag;
-			else
-				t->nodes[node].neg += (int64_t)mag;
-		}
-		if (w > 0)
-			t->nodes[node].self_pos += (int64_t)mag;
-		else
-			t->nodes[node].self_neg += (int64_t)mag;
+	uint32_t nf = 0;
+	for (uint32_t l = 0; l < p->n_locations; l++) {
+		t->loc_first[l] = nf;
+		const uint32_t *nodes = &v->loc_nodes[v->loc_node_first[l]];
+		for (uint32_t j = 0; j < v->loc_node_n[l]; j++)
+			t->loc_frames[nf++] = node_frame[nodes[j]];
 	}
-	goto out;
-nomem:
-	st = hd_error_set(err, HD_ERR_NOMEM, "out of memory");
-	hd_ftree_release(t);
-out:
+	t->loc_first[p->n_locations] = nf;
+	uint64_t pos = 0, neg = 0;
+	bool overflow = false;
+	for (uint64_t i = 0; i < v->n_samples; i++) {
+		const struct hd_vsample *s = &v->samples[i];
+		if (s->value != 0)
+			src_add(t, s->locs, s->n_locs, s->value, &pos, &neg, &overflow);
+	}
+	src_finish(t, pos, neg, overflow);
 	hd_free(node_frame);
-	hd_free(frames);
 	hd_buf_release(&name);
-	return st;
+	return HD_OK;
+nomem:
+	hd_free(node_frame);
+	hd_buf_release(&name);
+	hd_ftsrc_release(t);
+	return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
 }
 
-void hd_ftree_release(struct hd_ftree *t)
+void hd_ftsrc_release(struct hd_ftsrc *t)
 {
 	if (!t)
 		return;
-	hd_free(t->nodes);
 	hd_free(t->frames);
 	hd_free(t->frame_slots);
 	hd_free(t->frame_hash);
-	hd_free(t->child_slots);
 	hd_arena_free(t->names);
+	hd_free(t->loc_first);
+	hd_free(t->loc_frames);
+	hd_free(t->items);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -115,7 +115,7 @@ static uint64_t name_hash(struct hd_str s)
 static void frame_colour(char *out, size_t cap, const struct hd_ftree *t,
 			 const struct hd_ftnode *n, struct hd_str name)
 {
-	if (t->diff) {
+	if (t->src->diff) {
 		int64_t w = n->pos + n->neg;
 		double r = w ? (double)(n->pos - n->neg) / (double)w : 0;
 		int c = 255 - (int)lround(190 * fabs(r));
@@ -131,7 +131,7 @@ static void frame_colour(char *out, size_t cap, const struct hd_ftree *t,
 		 (int)((h >> 32) % 55));
 }
 
-static void put_details(struct hd_buf *b, const struct hd_ftree *t, const struct hd_ftnode *n)
+static void put_details(struct hd_buf *b, const struct hd_ftsrc *t, const struct hd_ftnode *n)
 {
 	if (!t->diff) {
 		put_value(b, n->pos, t->unit);
@@ -172,7 +172,7 @@ static int kid_cmp(const void *a, const void *b)
 	const struct hd_ftnode *y = &sort_tree->nodes[*(const uint32_t *)b];
 	if (x->parent != y->parent)
 		return x->parent < y->parent ? -1 : 1;
-	return hd_str_cmp(sort_tree->frames[x->frame], sort_tree->frames[y->frame]);
+	return hd_str_cmp(sort_tree->src->frames[x->frame], sort_tree->src->frames[y->frame]);
 }
 
 static int width_desc(const void *a, const void *b)
@@ -186,17 +186,21 @@ static inline int64_t node_width(const struct hd_ftnode *n)
 	return n->pos + n->neg;
 }
 
+/* The drawing threshold of choose_frames() before the --max-frames cap. */
+static int64_t min_width(int64_t total, const struct hd_flame_options *o)
+{
+	double mw = o->min_width > 0 ? o->min_width : 0.0005;
+	int64_t min = (int64_t)ceil(mw * (double)total);
+	return min < 1 ? 1 : min;
+}
+
 /* Chooses the frames to draw; returns the width threshold (kept: > thr or
  * >= min) through *keep_min, the count through the return value; -1 on
  * allocation failure. */
 static long choose_frames(const struct hd_ftree *t, const struct hd_flame_options *o,
 			  int64_t *keep_min)
 {
-	int64_t total = node_width(&t->nodes[0]);
-	double mw = o->min_width > 0 ? o->min_width : 0.0005;
-	int64_t min = (int64_t)ceil(mw * (double)total);
-	if (min < 1)
-		min = 1;
+	int64_t min = min_width(node_width(&t->nodes[0]), o);
 	size_t count = 0;
 	for (size_t i = 1; i < t->n_nodes; i++)
 		count += node_width(&t->nodes[i]) >= min;
@@ -285,7 +289,7 @@ static void put_frame(struct hd_buf *b, struct hd_buf *tmp, const struct hd_ftre
 		hd_buf_append(b, "...", 3);
 	hd_buf_putc(b, '\n');
 	tmp->len = 0;
-	put_details(tmp, t, n);
+	put_details(tmp, t->src, n);
 	xml_escape(b, tmp->data ? tmp->data : "", tmp->len);
 	hd_buf_printf(b, "</title><rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
 			 "fill=\"%s\" data-fill=\"%s\" rx=\"2\"/><text x=\"%.1f\" y=\"%d\">",
@@ -304,11 +308,13 @@ static void put_frame(struct hd_buf *b, struct hd_buf *tmp, const struct hd_ftre
 	hd_buf_append(b, "</text></g>\n", 12);
 }
 
-static enum hd_status render(const struct hd_ftree *tree, const struct hd_flame_options *options,
+static enum hd_status render(const struct hd_ftsrc *src, const struct hd_flame_options *options,
 			     char **out_ret, size_t *len_ret, struct hd_error *err)
 {
-	const struct hd_ftree t = *tree;
-	enum hd_status st = HD_OK;
+	struct hd_ftree t;
+	enum hd_status st = hd_ftree_build(&t, src, min_width(src->pos + src->neg, options), err);
+	if (st != HD_OK)
+		return st;
 	struct layout L;
 	memset(&L, 0, sizeof(L));
 	struct hd_buf b = HD_BUF_INIT, tmp = HD_BUF_INIT;
@@ -339,18 +345,18 @@ static enum hd_status render(const struct hd_ftree *tree, const struct hd_flame_
 	if (options->title)
 		xml_escape_untrusted(&b, &tmp, options->title);
 	else
-		hd_buf_printf(&b, "%s", t.diff ? "Differential Flame Graph" : "Flame Graph");
+		hd_buf_printf(&b, "%s", src->diff ? "Differential Flame Graph" : "Flame Graph");
 	hd_buf_printf(&b, "</text>\n<text id=\"subtitle\" x=\"%u\" y=\"44\">", width_px / 2);
 	if (options->subtitle) {
 		xml_escape_untrusted(&b, &tmp, options->subtitle);
 		hd_buf_append(&b, " - ", 3);
 	}
 	tmp.len = 0;
-	hd_ftree_safe_name(&tmp, t.type, false, 128);
+	hd_ftree_safe_name(&tmp, src->type, false, 128);
 	hd_buf_append(&tmp, ", total ", 8);
-	put_value(&tmp, t.total, t.unit);
+	put_value(&tmp, src->total, src->unit);
 	hd_buf_printf(&tmp, "; %zu frames drawn", L.n_kids);
-	if (t.diff)
+	if (src->diff)
 		hd_buf_append(&tmp, "; red = growth, blue = shrinkage", 32);
 	xml_escape(&b, tmp.data ? tmp.data : "", tmp.len);
 	hd_buf_printf(&b,
@@ -370,7 +376,7 @@ static enum hd_status render(const struct hd_ftree *tree, const struct hd_flame_
 		for (size_t k = 0; k < L.n_kids; k++) {
 			const struct hd_ftnode *n = &t.nodes[L.kids[k]];
 			int y = (int)(height - BOTTOM_PAD - ((uint64_t)n->depth + 1) * FRAME_H);
-			put_frame(&b, &tmp, &t, n, L.x[L.kids[k]], t.frames[n->frame], scale,
+			put_frame(&b, &tmp, &t, n, L.x[L.kids[k]], src->frames[n->frame], scale,
 				  width_px, y);
 		}
 	}
@@ -383,6 +389,7 @@ nomem:
 	st = hd_error_set(err, HD_ERR_NOMEM, "out of memory");
 done:
 	layout_release(&L);
+	hd_ftree_release(&t);
 	hd_buf_release(&b);
 	hd_buf_release(&tmp);
 	return st;
@@ -399,12 +406,12 @@ enum hd_status hd_render_flame_svg(const struct hd_profile *profile,
 		hd_flame_options_default(&def);
 		options = &def;
 	}
-	struct hd_ftree t;
-	enum hd_status st = hd_ftree_build(&t, profile, options, false, err);
+	struct hd_ftsrc src;
+	enum hd_status st = hd_ftsrc_build(&src, profile, options, false, err);
 	if (st != HD_OK)
 		return st;
-	st = render(&t, options, out_ret, len_ret, err);
-	hd_ftree_release(&t);
+	st = render(&src, options, out_ret, len_ret, err);
+	hd_ftsrc_release(&src);
 	return st;
 }
 
@@ -419,11 +426,11 @@ enum hd_status hd_render_flame_svg_view(const struct hd_view *view,
 		hd_flame_options_default(&def);
 		options = &def;
 	}
-	struct hd_ftree t;
-	enum hd_status st = hd_ftree_build_view(&t, view, false, err);
+	struct hd_ftsrc src;
+	enum hd_status st = hd_ftsrc_build_view(&src, view, false, err);
 	if (st != HD_OK)
 		return st;
-	st = render(&t, options, out_ret, len_ret, err);
-	hd_ftree_release(&t);
+	st = render(&src, options, out_ret, len_ret, err);
+	hd_ftsrc_release(&src);
 	return st;
 }
