@@ -6,8 +6,13 @@
  * percentages; frames under min_width are left out; max_frames caps the
  * rectangles; differential colouring; determinism.  XML well-formedness
  * with xmllint and rendering in Chromium are in tests/cli/flame.sh and
- * tests/manual/flame_screenshot.sh.
+ * tests/manual/flame_screenshot.sh.  On a profile large enough to go
+ * parallel (flame_fixture.h): the frames drawn are exactly the nodes an
+ * independent count finds at least min_width wide (the tree skips narrower
+ * subtrees), the document is the same for 1, 2 and 3 threads, and
+ * allocation failures in worker threads come back as HD_ERR_NOMEM.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +22,9 @@
 #include <cmocka.h>
 
 #include "common.h"
+#include "flame_fixture.h"
 #include "model/builder.h"
+#include "render/flame_tree.h"
 
 /* One location per name, leaf first; one sample per call. */
 static void add(struct hd_builder *b, const char *const *names, size_t n, int64_t v)
@@ -229,6 +236,153 @@ static void test_errors(void **state)
 	hd_profile_free(p);
 }
 
+/* ---- a profile large enough for threads ---- */
+
+struct path_weight {
+	uint64_t hash; /* of the path of frame names from the root */
+	uint64_t width;
+};
+
+static int path_weight_cmp(const void *x, const void *y)
+{
+	const struct path_weight *a = x, *b = y;
+	return a->hash < b->hash ? -1 : a->hash > b->hash;
+}
+
+/*
+ * Nodes of the call tree at least `min` wide, counted the obvious way:
+ * every prefix of every sample's path (names root first, inlined frames
+ * after their caller) identified by a hash of the names, widths summed.
+ */
+static size_t oracle_wide_nodes(const struct hd_profile *p, const int64_t *weights,
+				double min_width)
+{
+	size_t cap = p->n_sample_locs * 2 + 1, n = 0;
+	struct path_weight *pw = malloc(cap * sizeof(*pw));
+	assert_non_null(pw);
+	uint64_t total = 0;
+	for (uint64_t s = 0; s < p->n_samples; s++) {
+		const struct hd_sample *sm = &p->samples[s];
+		int64_t w = weights ? weights[s] : p->values[s];
+		uint64_t mag = w < 0 ? (uint64_t)0 - (uint64_t)w : (uint64_t)w;
+		total += mag;
+		if (w == 0)
+			continue;
+		uint64_t h = 1469598103934665603ull;
+		for (uint32_t k = sm->n_locs; k-- > 0;) {
+			const struct hd_location *loc = &p->locations[p->sample_locs[sm->first_loc + k]];
+			for (uint32_t l = loc->n_lines; l-- > 0;) {
+				struct hd_str name =
+					p->functions[p->lines[loc->first_line + l].function].name;
+				for (size_t i = 0; i < name.len; i++)
+					h = (h ^ (unsigned char)name.ptr[i]) * 1099511628211ull;
+				h = (h ^ 0x100) * 1099511628211ull; /* end of name */
+				assert_true(n < cap);
+				pw[n++] = (struct path_weight){h, mag};
+			}
+		}
+	}
+	qsort(pw, n, sizeof(*pw), path_weight_cmp);
+	uint64_t min = (uint64_t)ceil(min_width * (double)total);
+	size_t wide = 0;
+	for (size_t i = 0; i < n;) {
+		uint64_t sum = 0;
+		size_t j = i;
+		for (; j < n && pw[j].hash == pw[i].hash; j++)
+			sum += pw[j].width;
+		wide += sum >= min;
+		i = j;
+	}
+	free(pw);
+	return wide;
+}
+
+static char *svg_threads(const struct hd_profile *p, const struct hd_flame_options *o,
+			 unsigned threads, size_t *len)
+{
+	hd_set_threads(threads);
+	char *out = svg(p, o, len);
+	hd_set_threads(0);
+	return out;
+}
+
+static void test_large_threads(void **state)
+{
+	(void)state;
+	int64_t *weights;
+	struct hd_profile *p = fx_profile(&weights);
+	struct hd_flame_options o;
+	hd_flame_options_default(&o);
+	struct hd_ftsrc src;
+	assert_int_equal(hd_ftsrc_build(&src, p, &o, false, NULL), HD_OK);
+	hd_set_threads(2);
+	assert_int_equal(hd_ftthreads(&src), 2);
+	hd_set_threads(0);
+	hd_ftsrc_release(&src);
+
+	for (int variant = 0; variant < 5; variant++) {
+		hd_flame_options_default(&o);
+		o.lines = variant == 1;
+		o.weights = variant == 2 || variant == 4 ? weights : NULL;
+		o.max_frames = variant >= 3 ? 1000000 : 10000;
+		o.min_width = variant >= 3 ? 0.0002 : 0.0005;
+		size_t len1, len;
+		char *one = svg_threads(p, &o, 1, &len1);
+		assert_xml_chars(one, len1);
+		if (variant >= 3) {
+			/* every node at least min_width wide is drawn, no other */
+			size_t want = oracle_wide_nodes(p, o.weights, o.min_width);
+			char drawn[64];
+			snprintf(drawn, sizeof(drawn), "; %zu frames drawn", want);
+			assert_non_null(strstr(one, drawn));
+			assert_int_equal(count(one, "<g class=\"f\""), want + 1);
+			assert_true(want > 2000);
+		}
+		for (unsigned t = 2; t <= 3; t++) {
+			char *many = svg_threads(p, &o, t, &len);
+			assert_int_equal(len, len1);
+			assert_memory_equal(one, many, len);
+			hd_bytes_free(many);
+		}
+		hd_bytes_free(one);
+	}
+	free(weights);
+	hd_profile_free(p);
+}
+
+/* A failing allocation in any thread, the caller's or a worker's, comes
+ * back as HD_ERR_NOMEM without output (leaks: the ASan build). */
+static void test_large_allocfail(void **state)
+{
+	(void)state;
+	int64_t *weights;
+	struct hd_profile *p = fx_profile(&weights);
+	struct hd_flame_options o;
+	hd_flame_options_default(&o);
+	o.weights = weights;
+	hd_set_threads(2);
+	long n;
+	for (n = 0;; n++) {
+		char *out = NULL;
+		size_t len;
+		struct hd_error err = {0};
+		hd_alloc_fail_after(n);
+		enum hd_status st = hd_render_flame_svg(p, &o, &out, &len, &err);
+		hd_alloc_fail_after(-1);
+		if (st == HD_OK) {
+			hd_bytes_free(out);
+			break;
+		}
+		assert_int_equal(st, HD_ERR_NOMEM);
+		assert_int_equal(err.code, HD_ERR_NOMEM);
+		assert_null(out);
+	}
+	hd_set_threads(0);
+	assert_true(n > 20);
+	free(weights);
+	hd_profile_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +391,8 @@ int main(void)
 		cmocka_unit_test(test_max_frames_cap),
 		cmocka_unit_test(test_differential),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_large_threads),
+		cmocka_unit_test(test_large_allocfail),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
