@@ -62,6 +62,14 @@ struct mapinfo {
 	int64_t offset;
 };
 
+/* A string of the current input and its interned copy (hd_merge_intern_input). */
+struct strmemo {
+	const char *ptr;
+	size_t len;
+	struct hd_str out;
+	uint32_t gen;
+};
+
 struct hd_merger {
 	/* The result, created up front so that interned strings live in its
 	 * arena and need no copy at the end. */
@@ -137,6 +145,11 @@ struct hd_merger {
 	uint32_t *colmap; /* merged type -> input column */
 	size_t cap_colmap;
 
+	/* strings of the current input already interned, by their (ptr,
+	 * len) in the input; valid for entries of generation memo_gen */
+	struct strmemo *memo;
+	uint32_t memo_gen;
+
 	bool failed; /* an error happened: only free is allowed */
 	bool finished;
 };
@@ -145,6 +158,11 @@ enum hd_status hd_merge_nomem(struct hd_merger *m, struct hd_error *err);
 /* Interns s (equal content <=> equal pointer, in the result's arena);
  * a slice with a NULL ptr when out of memory. */
 struct hd_str hd_merge_intern(struct hd_merger *m, struct hd_str s);
+/* hd_merge_intern() of a string of the input being added: a string of an
+ * input is one slice of its string table however often it is used, so a
+ * direct-mapped memo by (ptr, len), cleared per input, answers most calls
+ * without hashing the bytes. */
+struct hd_str hd_merge_intern_input(struct hd_merger *m, struct hd_str s);
 /* Merged index and address offset of p's mapping `src` (pprof's
  * mapMapping); false when out of memory. */
 bool hd_merge_map_mapping(struct hd_merger *m, const struct hd_profile *p, uint32_t src,

@@ -51,8 +51,8 @@ bool hd_merge_map_mapping(struct hd_merger *m, const struct hd_profile *p, uint3
 	}
 	const struct hd_mapping *sm = &p->mappings[src];
 	struct hd_mapping c = *sm;
-	c.filename = hd_merge_intern(m, sm->filename);
-	c.build_id = hd_merge_intern(m, sm->build_id);
+	c.filename = hd_merge_intern_input(m, sm->filename);
+	c.build_id = hd_merge_intern_input(m, sm->build_id);
 	if (!c.filename.ptr || !c.build_id.ptr)
 		return false;
 	uint64_t key[3], other[3];
@@ -108,9 +108,9 @@ static bool map_function(struct hd_merger *m, const struct hd_profile *p, uint32
 	}
 	const struct hd_function *sf = &p->functions[src];
 	struct hd_function c = *sf;
-	c.name = hd_merge_intern(m, sf->name);
-	c.system_name = hd_merge_intern(m, sf->system_name);
-	c.filename = hd_merge_intern(m, sf->filename);
+	c.name = hd_merge_intern_input(m, sf->name);
+	c.system_name = hd_merge_intern_input(m, sf->system_name);
+	c.filename = hd_merge_intern_input(m, sf->filename);
 	if (!c.name.ptr || !c.system_name.ptr || !c.filename.ptr)
 		return false;
 	uint64_t key[4] = {(uint64_t)c.start_line, (uint64_t)(uintptr_t)c.name.ptr,
@@ -220,7 +220,7 @@ static bool map_location(struct hd_merger *m, const struct hd_profile *p, uint32
 			continue;
 		}
 		const struct hd_location *o = &m->locs[e - 1];
-		if (m->loc_hash[e - 1] == h && o->n_lines == sl->n_lines) {
+		if (o->n_lines == sl->n_lines) {
 			location_key(m, o->mapping, o->address, o->is_folded,
 				     m->lines + o->first_line, o->n_lines, other);
 			if (memcmp(key, other, words * sizeof(*key)) == 0) {
@@ -262,15 +262,12 @@ static bool label_before(const struct hd_label *a, const struct hd_label *b)
  * The sample's labels, interned, in the order of pprof's sampleKey and
  * encoder: string labels by key, then numeric labels by key, values of one
  * key in their original order.  With diff_base, pprof::base=true replaces
- * any pprof::base string label (Profile.SetLabel).  Returns the count, or
- * -1 when out of memory.
+ * any pprof::base string label (Profile.SetLabel).  Writes them to t
+ * (room for s->n_labels + 1); returns the count, or -1 when out of memory.
  */
 static long canonical_labels(struct hd_merger *m, const struct hd_profile *p,
-			     const struct hd_sample *s, bool diff_base)
+			     const struct hd_sample *s, bool diff_base, struct hd_label *t)
 {
-	if (!GROW(m->tmp_labels, m->cap_tmp_labels, (size_t)s->n_labels + 1))
-		return -1;
-	struct hd_label *t = m->tmp_labels;
 	size_t n = 0;
 	static const struct hd_str base_key = {"pprof::base", 11};
 	for (uint32_t i = 0; i < s->n_labels; i++) {
@@ -278,12 +275,12 @@ static long canonical_labels(struct hd_merger *m, const struct hd_profile *p,
 		if (diff_base && !l->is_num && hd_str_eq(l->key, base_key))
 			continue;
 		struct hd_label c = *l;
-		c.key = hd_merge_intern(m, l->key);
+		c.key = hd_merge_intern_input(m, l->key);
 		if (c.is_num) {
 			c.str = hd_str_c("");
-			c.num_unit = hd_merge_intern(m, l->num_unit);
+			c.num_unit = hd_merge_intern_input(m, l->num_unit);
 		} else {
-			c.str = hd_merge_intern(m, l->str);
+			c.str = hd_merge_intern_input(m, l->str);
 			c.num = 0;
 			c.num_unit = hd_str_c("");
 		}
@@ -293,8 +290,8 @@ static long canonical_labels(struct hd_merger *m, const struct hd_profile *p,
 	}
 	if (diff_base) {
 		struct hd_label b = {0};
-		b.key = hd_merge_intern(m, base_key);
-		b.str = hd_merge_intern(m, hd_str_c("true"));
+		b.key = hd_merge_intern_input(m, base_key);
+		b.str = hd_merge_intern_input(m, hd_str_c("true"));
 		b.num_unit = hd_str_c("");
 		if (!b.key.ptr || !b.str.ptr)
 			return -1;
@@ -352,8 +349,139 @@ static int64_t scale_value(int64_t v, double ratio)
 	return (int64_t)r;
 }
 
+/*
+ * Samples are folded in batches of BATCH: first every sample of the batch
+ * is translated (merged location indices, canonical labels, values, hash)
+ * and the table slot it will probe is prefetched; then the slots are read
+ * and the candidate samples' records prefetched, then their stacks and
+ * labels; only then does each sample do its lookup-or-insert, in input
+ * order as before.  The cache misses of a batch overlap instead of coming
+ * one after another (the table and the merged stacks are far larger than
+ * the caches); the prefetches are hints only, the lookups are the plain
+ * ones, so the result cannot depend on them.
+ */
+#define BATCH 16
+
+struct pending {
+	uint64_t hash;
+	size_t first_loc;   /* in m->tmp_locs */
+	size_t first_label; /* in m->tmp_labels */
+	uint32_t n_locs;
+	uint32_t n_labels;
+};
+
+/* Translates sample si of p into the batch buffers; false when out of
+ * memory.  *skip is set for samples Merge leaves out. */
+static bool translate(struct hd_merger *m, const struct hd_merge_input *in, uint64_t si,
+		      bool scaled, int64_t *mv, struct pending *pd, size_t n_tl, size_t n_tlab,
+		      bool *skip)
+{
+	const struct hd_profile *p = in->profile;
+	uint32_t nt = p->n_sample_types, mt = m->n_types;
+	const int64_t *src = p->values + si * nt, *v = src;
+	*skip = true;
+	if (scaled) {
+		/* ScaleN keeps a sample only if a value it scaled is non-zero. */
+		int64_t *sv = m->tmp_values;
+		bool nonzero = false;
+		for (uint32_t i = 0; i < nt; i++) {
+			double r = in->scales ? in->scales[i] : in->scale;
+			if (r != 1) {
+				sv[i] = scale_value(src[i], r);
+				nonzero = nonzero || sv[i] != 0;
+			} else {
+				sv[i] = src[i];
+			}
+		}
+		if (!nonzero)
+			return true;
+		v = sv;
+	}
+	bool zero = true;
+	for (uint32_t k = 0; k < mt; k++) {
+		mv[k] = v[m->colmap[k]];
+		zero = zero && mv[k] == 0;
+	}
+	if (zero) /* isZeroSample: Merge skips it */
+		return true;
+	*skip = false;
+
+	const struct hd_sample *s = &p->samples[si];
+	if (!GROW(m->tmp_locs, m->cap_tmp_locs, n_tl + s->n_locs + 1) ||
+	    !GROW(m->tmp_labels, m->cap_tmp_labels, n_tlab + (size_t)s->n_labels + 1))
+		return false;
+	const uint32_t *frames = p->sample_locs + s->first_loc;
+	uint32_t *locs = m->tmp_locs + n_tl;
+	for (uint32_t k = 0; k < s->n_locs; k++) {
+		uint32_t li = m->loc_map[frames[k]];
+		if (HD_UNLIKELY(li == HD_NONE) && !map_location(m, p, frames[k], &li))
+			return false;
+		locs[k] = li;
+	}
+	struct hd_label *labels = m->tmp_labels + n_tlab;
+	long nl = canonical_labels(m, p, s, in->diff_base, labels);
+	if (nl < 0)
+		return false;
+	pd->hash = sample_hash(m, locs, s->n_locs, labels, (size_t)nl);
+	pd->first_loc = n_tl;
+	pd->first_label = n_tlab;
+	pd->n_locs = s->n_locs;
+	pd->n_labels = (uint32_t)nl;
+	__builtin_prefetch(&m->sample_tab.slots[pd->hash & m->sample_tab.mask]);
+	return true;
+}
+
+/* Adds the translated sample pd (values mv) to the merged ones. */
+static bool fold_one(struct hd_merger *m, const struct pending *pd, const int64_t *mv)
+{
+	uint32_t mt = m->n_types;
+	const uint32_t *locs = m->tmp_locs + pd->first_loc;
+	const struct hd_label *labels = m->tmp_labels + pd->first_label;
+	uint64_t h = pd->hash;
+	uint64_t j = h & m->sample_tab.mask;
+	uint64_t se;
+	while ((se = m->sample_tab.slots[j])) {
+		uint32_t e = (uint32_t)se;
+		if ((se >> 32) == (h >> 32)) {
+			/* The tag holds 32 bits of the hash; the keys decide. */
+			const struct msample *o = &m->samples[e - 1];
+			if (o->n_locs == pd->n_locs && o->n_labels == pd->n_labels &&
+			    (pd->n_locs == 0 ||
+			     memcmp(m->sample_locs + o->first_loc, locs,
+				    (size_t)pd->n_locs * sizeof(uint32_t)) == 0) &&
+			    labels_equal(m->labels + o->first_label, labels, pd->n_labels)) {
+				int64_t *dst = m->values + (size_t)(e - 1) * mt;
+				for (uint32_t k = 0; k < mt; k++)
+					dst[k] = (int64_t)((uint64_t)dst[k] + (uint64_t)mv[k]);
+				return true;
+			}
+		}
+		j = (j + 1) & m->sample_tab.mask;
+	}
+	if (m->n_samples >= UINT32_MAX - 1 ||
+	    !GROW(m->samples, m->cap_samples, m->n_samples + 1) ||
+	    !GROW(m->sample_hash, m->cap_sample_hash, m->n_samples + 1) ||
+	    !GROW(m->sample_locs, m->cap_sample_locs, m->n_sample_locs + pd->n_locs + 1) ||
+	    !GROW(m->labels, m->cap_labels, m->n_labels + (size_t)pd->n_labels + 1) ||
+	    !GROW(m->values, m->cap_values, (m->n_samples + 1) * (mt ? mt : 1)))
+		return false;
+	struct msample *ns = &m->samples[m->n_samples];
+	ns->first_loc = m->n_sample_locs;
+	ns->n_locs = pd->n_locs;
+	ns->first_label = m->n_labels;
+	ns->n_labels = pd->n_labels;
+	copy(m->sample_locs + m->n_sample_locs, locs, (size_t)pd->n_locs * sizeof(uint32_t));
+	m->n_sample_locs += pd->n_locs;
+	copy(m->labels + m->n_labels, labels, (size_t)pd->n_labels * sizeof(struct hd_label));
+	m->n_labels += pd->n_labels;
+	copy(m->values + m->n_samples * mt, mv, (size_t)mt * sizeof(int64_t));
+	m->sample_hash[m->n_samples] = h;
+	m->sample_tab.slots[j] = (h & 0xffffffff00000000ull) | (uint32_t)++m->n_samples;
+	return true;
+}
+
 enum hd_status hd_merge_add_samples(struct hd_merger *m, const struct hd_merge_input *in,
-				  const uint8_t *keep, struct hd_error *err)
+				    const uint8_t *keep, struct hd_error *err)
 {
 	const struct hd_profile *p = in->profile;
 	uint32_t nt = p->n_sample_types, mt = m->n_types;
@@ -361,100 +489,50 @@ enum hd_status hd_merge_add_samples(struct hd_merger *m, const struct hd_merge_i
 	for (uint32_t i = 0; i < nt; i++)
 		if ((in->scales ? in->scales[i] : in->scale) != 1)
 			scaled = true;
-	if (!GROW(m->tmp_values, m->cap_tmp_values, (size_t)nt + mt + 1))
+	/* scaled values of one sample, then BATCH rows of merged values */
+	if (!GROW(m->tmp_values, m->cap_tmp_values, (size_t)nt + (size_t)BATCH * mt + 1))
 		return hd_merge_nomem(m, err);
-	int64_t *v = m->tmp_values, *mv = m->tmp_values + nt;
-
-	for (uint64_t si = 0; si < p->n_samples; si++) {
-		if (keep && !keep[si])
-			continue;
-		const int64_t *src = p->values + si * nt;
-		if (scaled) {
-			/* ScaleN keeps a sample only if a value it scaled is non-zero. */
-			bool nonzero = false;
-			for (uint32_t i = 0; i < nt; i++) {
-				double r = in->scales ? in->scales[i] : in->scale;
-				if (r != 1) {
-					v[i] = scale_value(src[i], r);
-					nonzero = nonzero || v[i] != 0;
-				} else {
-					v[i] = src[i];
-				}
-			}
-			if (!nonzero)
-				continue;
-		} else {
-			copy(v, src, (size_t)nt * sizeof(*v));
-		}
-		bool zero = true;
-		for (uint32_t k = 0; k < mt; k++) {
-			mv[k] = v[m->colmap[k]];
-			zero = zero && mv[k] == 0;
-		}
-		if (zero) /* isZeroSample: Merge skips it */
-			continue;
-
-		const struct hd_sample *s = &p->samples[si];
-		if (!GROW(m->tmp_locs, m->cap_tmp_locs, (size_t)s->n_locs + 1))
+	struct pending batch[BATCH];
+	uint64_t si = 0;
+	while (si < p->n_samples) {
+		/* No growth of the table inside a batch: the prefetched slots
+		 * stay the probed ones. */
+		if (!hd_merge_idxtab_reserve(&m->sample_tab, m->n_samples + BATCH, m->sample_hash))
 			return hd_merge_nomem(m, err);
-		for (uint32_t k = 0; k < s->n_locs; k++)
-			if (!map_location(m, p, p->sample_locs[s->first_loc + k], &m->tmp_locs[k]))
+		size_t nb = 0, n_tl = 0, n_tlab = 0;
+		for (; si < p->n_samples && nb < BATCH; si++) {
+			if (keep && !keep[si])
+				continue;
+			bool skip;
+			if (!translate(m, in, si, scaled, m->tmp_values + nt + nb * mt, &batch[nb],
+				       n_tl, n_tlab, &skip))
 				return hd_merge_nomem(m, err);
-		long nl = canonical_labels(m, p, s, in->diff_base);
-		if (nl < 0)
-			return hd_merge_nomem(m, err);
-		uint64_t h = sample_hash(m, m->tmp_locs, s->n_locs, m->tmp_labels, (size_t)nl);
-		if (!hd_merge_idxtab_reserve(&m->sample_tab, m->n_samples + 1, m->sample_hash))
-			return hd_merge_nomem(m, err);
-		uint64_t j = h & m->sample_tab.mask;
-		uint64_t se;
-		uint32_t e = 0;
-		bool found = false;
-		while ((se = m->sample_tab.slots[j])) {
-			e = (uint32_t)se;
-			if ((se >> 32) != (h >> 32)) {
-				j = (j + 1) & m->sample_tab.mask;
+			if (skip)
 				continue;
-			}
-			const struct msample *o = &m->samples[e - 1];
-			if (m->sample_hash[e - 1] == h && o->n_locs == s->n_locs &&
-			    o->n_labels == (uint32_t)nl &&
-			    (s->n_locs == 0 ||
-			     memcmp(m->sample_locs + o->first_loc, m->tmp_locs,
-				    (size_t)s->n_locs * sizeof(uint32_t)) == 0) &&
-			    labels_equal(m->labels + o->first_label, m->tmp_labels, (size_t)nl)) {
-				found = true;
-				break;
-			}
-			j = (j + 1) & m->sample_tab.mask;
+			n_tl += batch[nb].n_locs;
+			n_tlab += batch[nb].n_labels;
+			nb++;
 		}
-		if (found) {
-			int64_t *dst = m->values + (size_t)(e - 1) * mt;
-			for (uint32_t k = 0; k < mt; k++)
-				dst[k] = (int64_t)((uint64_t)dst[k] + (uint64_t)mv[k]);
-			continue;
+		for (size_t b = 0; b < nb; b++) {
+			uint64_t se = m->sample_tab.slots[batch[b].hash & m->sample_tab.mask];
+			if (se && (se >> 32) == (batch[b].hash >> 32)) {
+				__builtin_prefetch(&m->samples[(uint32_t)se - 1]);
+				__builtin_prefetch(&m->values[(size_t)((uint32_t)se - 1) * mt]);
+			}
 		}
-		if (m->n_samples >= UINT32_MAX - 1 ||
-		    !GROW(m->samples, m->cap_samples, m->n_samples + 1) ||
-		    !GROW(m->sample_hash, m->cap_sample_hash, m->n_samples + 1) ||
-		    !GROW(m->sample_locs, m->cap_sample_locs, m->n_sample_locs + s->n_locs + 1) ||
-		    !GROW(m->labels, m->cap_labels, m->n_labels + (size_t)nl + 1) ||
-		    !GROW(m->values, m->cap_values, (m->n_samples + 1) * (mt ? mt : 1)))
-			return hd_merge_nomem(m, err);
-		struct msample *ns = &m->samples[m->n_samples];
-		ns->first_loc = m->n_sample_locs;
-		ns->n_locs = s->n_locs;
-		ns->first_label = m->n_labels;
-		ns->n_labels = (uint32_t)nl;
-		copy(m->sample_locs + m->n_sample_locs, m->tmp_locs,
-		       (size_t)s->n_locs * sizeof(uint32_t));
-		m->n_sample_locs += s->n_locs;
-		copy(m->labels + m->n_labels, m->tmp_labels, (size_t)nl * sizeof(struct hd_label));
-		m->n_labels += (size_t)nl;
-		copy(m->values + m->n_samples * mt, mv, (size_t)mt * sizeof(int64_t));
-		m->sample_hash[m->n_samples] = h;
-		m->sample_tab.slots[j] = (h & 0xffffffff00000000ull) | (uint32_t)++m->n_samples;
+		for (size_t b = 0; b < nb; b++) {
+			uint64_t se = m->sample_tab.slots[batch[b].hash & m->sample_tab.mask];
+			if (se && (se >> 32) == (batch[b].hash >> 32)) {
+				const struct msample *o = &m->samples[(uint32_t)se - 1];
+				__builtin_prefetch(m->sample_locs + o->first_loc);
+				__builtin_prefetch(m->sample_locs + o->first_loc + 16);
+				if (o->n_labels)
+					__builtin_prefetch(m->labels + o->first_label);
+			}
+		}
+		for (size_t b = 0; b < nb; b++)
+			if (!fold_one(m, &batch[b], m->tmp_values + nt + b * mt))
+				return hd_merge_nomem(m, err);
 	}
 	return HD_OK;
 }
-

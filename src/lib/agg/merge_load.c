@@ -142,9 +142,7 @@ enum hd_status hd_loader_new(size_t n_inputs, hd_loader_read_fn read, void *ctx,
 {
 	if (!loader_ret || !read)
 		return hd_error_set(err, HD_ERR_USAGE, "no loader to return");
-	unsigned threads = hd_threads();
-	if (max_threads != 0 && max_threads < threads)
-		threads = max_threads;
+	unsigned threads = max_threads ? max_threads : hd_threads();
 	struct hd_loader *l = hd_calloc(1, sizeof(*l));
 	if (!l)
 		return hd_error_set(err, HD_ERR_NOMEM, "out of memory");

@@ -1,5 +1,5 @@
 /*
- * test_merge_load.c - unit tests of the ordered loader (hd_loader,
+ * test_merge_threads.c - unit tests of the ordered loader (hd_loader,
  * src/lib/agg/merge_load.c) that feeds `heapdoc merge` and every report
  * with several sources or bases: for 1, 2, 3 and 8 threads it hands out
  * exactly the profiles a sequential hd_profile_parse gives, in input
@@ -9,6 +9,7 @@
  * is the one reported whatever the threads decoded after it; small inputs
  * and --threads 1 create no thread; a fail-the-Nth-allocation sweep over
  * the threaded path ends every run in HD_ERR_NOMEM or the right result.
+ * ("threads" in the name: make check-tsan runs it under ThreadSanitizer.)
  */
 #include <dirent.h>
 #include <pthread.h>
@@ -493,6 +494,22 @@ static void test_small_inputs_use_one_thread(void **state)
 	}
 	hd_loader_free(l);
 	assert_false(atomic_load(&c.off_main));
+	/* max_threads 2 under a process-wide cap of 1 (the heapdoc program's
+	 * way of keeping each decode on one thread): a worker runs */
+	hd_set_threads(1);
+	ctx_init(&c, in);
+	assert_int_equal(hd_loader_new(n, read_cb, &c, NULL, 2, &l, NULL), HD_OK);
+	for (size_t i = 0; i < n; i++) {
+		struct hd_profile *p;
+		assert_int_equal(hd_loader_next(l, &p, NULL), HD_OK);
+		atomic_fetch_add(&c.delivered, 1);
+		hd_profile_free(p);
+		for (int w = 0; i == 0 && w < 2000 && atomic_load(&c.reads) < 2; w++)
+			nanosleep(&(struct timespec){0, 5000000}, NULL);
+	}
+	hd_loader_free(l);
+	assert_true(atomic_load(&c.off_main));
+	assert_true(atomic_load(&c.max_ahead) <= 3);
 	free_inputs(in, n);
 	hd_set_threads(0);
 	hd_loader_set_parallel_min((uint64_t)1 << 20);
