@@ -13,6 +13,13 @@
 
 #include "common.h"
 
+/*
+ * A part of a pass over sample frames (decoding location ids, the values
+ * and edges walks) is worth a thread from this many frames on: a part then
+ * runs for milliseconds, against tens of microseconds to start a thread.
+ */
+#define HD_PARTS_MIN_FRAMES ((uint64_t)1 << 18)
+
 /* At most this many parts, whatever hd_threads() says. */
 #define HD_PARTS_MAX 16u
 

@@ -139,16 +139,13 @@ static void values_walk(void *arg, unsigned index)
 	}
 }
 
-/* A part of the values pass is worth a thread from this many frames on. */
-#define VALUES_PART_MIN_FRAMES ((uint64_t)1 << 19)
-
 enum hd_status hd_graph_values(const struct hd_view *v, struct hd_graph *g, struct hd_error *err)
 {
 	memset(g, 0, sizeof(*g));
 	g->view = v;
 	size_t n = (size_t)v->n_nodes + 1;
 	bool mean = v->options.mean;
-	unsigned k = hd_parts_for(v->profile->n_sample_locs, VALUES_PART_MIN_FRAMES);
+	unsigned k = hd_parts_for(v->profile->n_sample_locs, HD_PARTS_MIN_FRAMES);
 	if (k > v->n_stacks)
 		k = v->n_stacks ? (unsigned)v->n_stacks : 1;
 	struct values_part parts[HD_PARTS_MAX];

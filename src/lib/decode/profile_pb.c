@@ -17,23 +17,15 @@
  *   4. locations and their lines (function/mapping ids resolve at once),
  *      then the location id map;
  *   5. samples: location ids, values and labels straight into arrays sized
- *      by pass 1 - no per-sample allocation.
+ *      by pass 1 - no per-sample allocation (profile_samples.c; large
+ *      profiles in parts on several threads, starting at marks pass 1
+ *      left every 1/64 of the buffer).
  * Passes 2-5 only skip over the fields they do not want, which costs one
  * tag and one length per field.  docs/internals/decode.md has the rules.
  */
 #include <stdlib.h>
 
-#include "decode/decode.h"
-#include "decode/idmap.h"
-#include "decode/pbwire.h"
-
-/* Field numbers of message Profile (proto/profile.proto). */
-enum {
-	F_SAMPLE_TYPE = 1, F_SAMPLE, F_MAPPING, F_LOCATION, F_FUNCTION,
-	F_STRING_TABLE, F_DROP_FRAMES, F_KEEP_FRAMES, F_TIME_NANOS,
-	F_DURATION_NANOS, F_PERIOD_TYPE, F_PERIOD, F_COMMENT,
-	F_DEFAULT_SAMPLE_TYPE, F_DOC_URL, F_MAX = F_DOC_URL
-};
+#include "decode/profile_pb.h"
 
 static const char *const field_names[F_MAX + 1] = {
 	"", "sample_type", "sample", "mapping", "location", "function",
@@ -42,68 +34,30 @@ static const char *const field_names[F_MAX + 1] = {
 	"default_sample_type", "doc_url",
 };
 
-struct ctx {
-	struct hd_profile *p;
-	const uint8_t *base; /* start of the buffer, for error offsets */
-	const uint8_t *end;
-	const struct hd_limits *lim;
-	struct hd_error *err;
-	bool copy_strings;
-
-	/* pass 1 */
-	uint64_t n[F_MAX + 1];      /* top-level field counts */
-	size_t first[F_MAX + 1];    /* offset where the first one starts */
-	size_t last_end[F_MAX + 1]; /* offset where the last one ends */
-	uint64_t n_values, n_sample_locs, n_labels, n_lines, n_comments;
-	int64_t drop_frames_x, keep_frames_x, default_sample_type_x, doc_url_x;
-	const uint8_t *period_type_msg;
-	size_t period_type_len;
-	uint64_t values_of_first; /* values in sample 0 */
-	uint64_t odd_sample;      /* first sample whose value count differs */
-	size_t odd_sample_offset;
-	bool has_odd_sample;
-
-	uint64_t string_bytes;
-
-	/* pass 2 */
-	char *string_copy; /* where the next copied string goes, or NULL */
-	struct hd_str *strings;
-	size_t n_strings;
-
-	struct hd_idmap mappings, functions, locations;
-	uint64_t loc_pos, label_pos, line_pos, comment_pos;
-};
-
-static size_t off(const struct ctx *c, const uint8_t *at)
-{
-	return (size_t)(at - c->base);
-}
-
-static enum hd_status wire_error(struct ctx *c, enum hd_pb_result r,
+enum hd_status hd_pb_wire_error(struct hd_pbctx *c, enum hd_pb_result r,
 				 const uint8_t *at, const char *what)
 {
-	return hd_error_set_at(c->err, HD_ERR_PROTOBUF, off(c, at), "%s in %s",
+	return hd_error_set_at(c->err, HD_ERR_PROTOBUF, hd_pb_off(c, at), "%s in %s",
 			       hd_pb_result_str(r), what);
 }
 
-static enum hd_status type_error(struct ctx *c, const struct hd_pb_field *f,
+static enum hd_status type_error(struct hd_pbctx *c, const struct hd_pb_field *f,
 				 const uint8_t *at, const char *what)
 {
 	bool top = strcmp(what, "profile") == 0 && f->number <= F_MAX;
-	return hd_error_set_at(c->err, HD_ERR_PROTOBUF, off(c, at),
+	return hd_error_set_at(c->err, HD_ERR_PROTOBUF, hd_pb_off(c, at),
 			       "field %llu%s%s%s of %s has wire type %u, not the expected one",
 			       (unsigned long long)f->number, top ? " (" : "",
 			       top ? field_names[f->number] : "", top ? ")" : "", what,
 			       f->wire_type);
 }
 
-static enum hd_status nomem(struct ctx *c)
+static enum hd_status nomem(struct hd_pbctx *c)
 {
 	return hd_error_set(c->err, HD_ERR_NOMEM, "out of memory decoding profile");
 }
 
-/* pprof's getString: index into the string table, range-checked. */
-static enum hd_status get_string(struct ctx *c, int64_t index, const char *what,
+enum hd_status hd_pb_get_string(struct hd_pbctx *c, int64_t index, const char *what,
 				 struct hd_str *ret)
 {
 	if (index < 0 || (uint64_t)index >= c->n_strings)
@@ -119,7 +73,7 @@ static enum hd_status get_string(struct ctx *c, int64_t index, const char *what,
  * ====================================================================== */
 
 /* Counts entries of a repeated scalar field given packed or one by one. */
-static enum hd_status count_repeated(struct ctx *c, const struct hd_pb_field *f,
+static enum hd_status count_repeated(struct hd_pbctx *c, const struct hd_pb_field *f,
 				     const uint8_t *at, const char *what, uint64_t *n)
 {
 	if (f->wire_type == 2)
@@ -131,24 +85,12 @@ static enum hd_status count_repeated(struct ctx *c, const struct hd_pb_field *f,
 	return HD_OK;
 }
 
-/* Exact number of location ids in the sample message at q. */
-static uint64_t count_locations(const uint8_t *q, const uint8_t *qend)
-{
-	uint64_t n = 0;
-	struct hd_pb_field f;
-	while (q < qend && hd_pb_next_field(&q, qend, &f) == HD_PB_OK)
-		if (f.number == 1)
-			n += f.wire_type == 2 ? hd_pb_count_varints(f.data, f.len) : 1;
-	return n;
-}
-
 /*
- * Location ids are not counted one by one: a packed list of L bytes holds
- * at most L ids, and that bound sizes sample_locs (pages never written are
- * never touched).  Only a sample whose bound passes the depth limit is
- * counted exactly.
+ * Location ids are counted exactly (a packed list: its bytes without the
+ * continuation bit, eight at a time), so that each part of pass 5 knows
+ * where its samples' indices go.
  */
-static enum hd_status count_sample(struct ctx *c, const uint8_t *q, size_t len)
+static enum hd_status count_sample(struct hd_pbctx *c, const uint8_t *q, size_t len)
 {
 	const uint8_t *qend = q + len;
 	uint64_t locs = 0, values = 0, labels = 0;
@@ -158,10 +100,10 @@ static enum hd_status count_sample(struct ctx *c, const uint8_t *q, size_t len)
 		struct hd_pb_field f;
 		enum hd_pb_result r = hd_pb_next_field(&q, qend, &f);
 		if (r != HD_PB_OK)
-			return wire_error(c, r, at, "sample");
+			return hd_pb_wire_error(c, r, at, "sample");
 		if (f.number == 1) {
 			if (f.wire_type == 2)
-				locs += f.len;
+				locs += hd_pb_count_varints(f.data, f.len);
 			else if (f.wire_type == 0)
 				locs++;
 			else
@@ -178,12 +120,11 @@ static enum hd_status count_sample(struct ctx *c, const uint8_t *q, size_t len)
 	uint64_t max_depth = c->lim->max_stack_depth;
 	if (max_depth >= UINT32_MAX)
 		max_depth = UINT32_MAX - 1;
-	uint64_t exact;
-	if (locs > max_depth && (exact = count_locations(qend - len, qend)) > max_depth)
-		return hd_error_set_at(c->err, HD_ERR_LIMIT, off(c, qend - len),
+	if (locs > max_depth)
+		return hd_error_set_at(c->err, HD_ERR_LIMIT, hd_pb_off(c, qend - len),
 				       "sample has %llu frames, above the limit of %llu "
 				       "(see --max-stack-depth)",
-				       (unsigned long long)exact,
+				       (unsigned long long)locs,
 				       (unsigned long long)max_depth);
 	uint64_t index = c->n[F_SAMPLE];
 	if (index == 0)
@@ -191,7 +132,7 @@ static enum hd_status count_sample(struct ctx *c, const uint8_t *q, size_t len)
 	else if (values != c->values_of_first && !c->has_odd_sample) {
 		c->has_odd_sample = true;
 		c->odd_sample = index;
-		c->odd_sample_offset = off(c, qend - len);
+		c->odd_sample_offset = hd_pb_off(c, qend - len);
 	}
 	c->n_sample_locs += locs;
 	c->n_values += values;
@@ -199,7 +140,7 @@ static enum hd_status count_sample(struct ctx *c, const uint8_t *q, size_t len)
 	return HD_OK;
 }
 
-static enum hd_status count_location(struct ctx *c, const uint8_t *q, size_t len)
+static enum hd_status count_location(struct hd_pbctx *c, const uint8_t *q, size_t len)
 {
 	const uint8_t *qend = q + len;
 	while (q < qend) {
@@ -207,7 +148,7 @@ static enum hd_status count_location(struct ctx *c, const uint8_t *q, size_t len
 		struct hd_pb_field f;
 		enum hd_pb_result r = hd_pb_next_field(&q, qend, &f);
 		if (r != HD_PB_OK)
-			return wire_error(c, r, at, "location");
+			return hd_pb_wire_error(c, r, at, "location");
 		if (f.number == 4) {
 			if (f.wire_type != 2)
 				return type_error(c, &f, at, "location");
@@ -217,7 +158,7 @@ static enum hd_status count_location(struct ctx *c, const uint8_t *q, size_t len
 	return HD_OK;
 }
 
-static enum hd_status scalar(struct ctx *c, const struct hd_pb_field *f,
+static enum hd_status scalar(struct hd_pbctx *c, const struct hd_pb_field *f,
 			     const uint8_t *at, int64_t *x)
 {
 	if (f->wire_type != 0)
@@ -226,7 +167,7 @@ static enum hd_status scalar(struct ctx *c, const struct hd_pb_field *f,
 	return HD_OK;
 }
 
-static enum hd_status pass_count(struct ctx *c)
+static enum hd_status pass_count(struct hd_pbctx *c)
 {
 	struct hd_profile *p = c->p;
 	const uint8_t *q = c->base;
@@ -236,28 +177,34 @@ static enum hd_status pass_count(struct ctx *c)
 		struct hd_pb_field f;
 		enum hd_pb_result r = hd_pb_next_field(&q, c->end, &f);
 		if (r != HD_PB_OK)
-			return wire_error(c, r, at, "profile");
+			return hd_pb_wire_error(c, r, at, "profile");
 		if (f.number == 0 || f.number > F_MAX)
 			continue; /* unknown field: skipped, like pprof */
 		unsigned num = (unsigned)f.number;
 		/* time_nanos is checked before its wire type, as in pprof. */
 		if (num == F_TIME_NANOS && p->time_nanos != 0)
-			return hd_error_set_at(c->err, HD_ERR_PROFILE, off(c, at),
+			return hd_error_set_at(c->err, HD_ERR_PROFILE, hd_pb_off(c, at),
 					       "concatenated profiles detected "
 					       "(a second time_nanos field)");
 		bool message = num <= F_STRING_TABLE || num == F_PERIOD_TYPE;
 		if (message && f.wire_type != 2)
 			return type_error(c, &f, at, "profile");
 		if (c->n[num]++ == 0)
-			c->first[num] = off(c, at);
-		c->last_end[num] = off(c, q);
+			c->first[num] = hd_pb_off(c, at);
+		c->last_end[num] = hd_pb_off(c, q);
 		switch (num) {
 		case F_SAMPLE:
 			if (c->n[num] > c->lim->max_samples)
-				return hd_error_set_at(c->err, HD_ERR_LIMIT, off(c, at),
+				return hd_error_set_at(c->err, HD_ERR_LIMIT, hd_pb_off(c, at),
 						       "more than %llu samples (see --max-samples)",
 						       (unsigned long long)c->lim->max_samples);
 			c->n[num]--; /* count_sample reads it as the index */
+			if (hd_pb_off(c, at) >= c->next_mark && c->n_marks < HD_PB_MARKS) {
+				size_t o = hd_pb_off(c, at);
+				c->marks[c->n_marks++] = (struct hd_pb_mark){
+					o, c->n[num], c->n_sample_locs, c->n_labels};
+				c->next_mark = (o / c->mark_step + 1) * c->mark_step;
+			}
 			st = count_sample(c, f.data, f.len);
 			c->n[num]++;
 			break;
@@ -266,12 +213,12 @@ static enum hd_status pass_count(struct ctx *c)
 			break;
 		case F_STRING_TABLE:
 			if (f.len > c->lim->max_string_bytes)
-				return hd_error_set_at(c->err, HD_ERR_LIMIT, off(c, at),
+				return hd_error_set_at(c->err, HD_ERR_LIMIT, hd_pb_off(c, at),
 						       "string of %zu bytes, above the limit of %llu "
 						       "(see --max-string)",
 						       f.len, (unsigned long long)c->lim->max_string_bytes);
 			if (c->n[num] == 1 && f.len != 0)
-				return hd_error_set_at(c->err, HD_ERR_PROFILE, off(c, at),
+				return hd_error_set_at(c->err, HD_ERR_PROFILE, hd_pb_off(c, at),
 						       "string_table[0] must be the empty string");
 			c->string_bytes += f.len; /* cannot overflow: bytes of the input */
 			break;
@@ -301,7 +248,7 @@ static enum hd_status pass_count(struct ctx *c)
 }
 
 /* Checks counts against the model's index types and pprof's rules. */
-static enum hd_status check_counts(struct ctx *c)
+static enum hd_status check_counts(struct hd_pbctx *c)
 {
 	static const struct { unsigned field; const char *name; } narrow[] = {
 		{F_SAMPLE_TYPE, "sample types"}, {F_MAPPING, "mappings"},
@@ -347,7 +294,7 @@ static enum hd_status check_counts(struct ctx *c)
  * (Asking for transparent huge pages here was tried: faster on average,
  * but direct compaction made single runs up to 3x slower.)
  */
-static void *arena_array(struct ctx *c, uint64_t n, size_t size)
+static void *arena_array(struct hd_pbctx *c, uint64_t n, size_t size)
 {
 	size_t bytes;
 	if (n > SIZE_MAX || hd_mul_overflow((size_t)(n ? n : 1), size, &bytes)) {
@@ -357,7 +304,7 @@ static void *arena_array(struct ctx *c, uint64_t n, size_t size)
 	return hd_arena_alloc(c->p->arena, bytes);
 }
 
-static enum hd_status allocate(struct ctx *c)
+static enum hd_status allocate(struct hd_pbctx *c)
 {
 	struct hd_profile *p = c->p;
 	uint64_t n_values;
@@ -386,10 +333,10 @@ static enum hd_status allocate(struct ctx *c)
  * the wanted field numbers (a bit mask), calling fn for each wanted one.
  * Pass 1 validated the top-level structure, so reading cannot fail here.
  */
-typedef enum hd_status (*field_fn)(struct ctx *c, const struct hd_pb_field *f,
+typedef enum hd_status (*field_fn)(struct hd_pbctx *c, const struct hd_pb_field *f,
 				   const uint8_t *at);
 
-static enum hd_status walk(struct ctx *c, unsigned mask, field_fn fn)
+static enum hd_status walk(struct hd_pbctx *c, unsigned mask, field_fn fn)
 {
 	size_t from = SIZE_MAX, to = 0;
 	for (unsigned i = 1; i <= F_MAX; i++) {
@@ -407,7 +354,7 @@ static enum hd_status walk(struct ctx *c, unsigned mask, field_fn fn)
 		const uint8_t *at = q;
 		struct hd_pb_field f;
 		if (hd_pb_next_field(&q, end, &f) != HD_PB_OK)
-			return hd_error_set_at(c->err, HD_ERR_INTERNAL, off(c, at),
+			return hd_error_set_at(c->err, HD_ERR_INTERNAL, hd_pb_off(c, at),
 					       "protobuf changed between passes");
 		if (f.number <= F_MAX && (mask & (1u << f.number))) {
 			enum hd_status st = fn(c, &f, at);
@@ -422,7 +369,7 @@ static enum hd_status walk(struct ctx *c, unsigned mask, field_fn fn)
  * Pass 2: strings.  Pass 3: sample types, comments, mappings, functions
  * ====================================================================== */
 
-static enum hd_status fill_string(struct ctx *c, const struct hd_pb_field *f,
+static enum hd_status fill_string(struct hd_pbctx *c, const struct hd_pb_field *f,
 				  const uint8_t *at)
 {
 	(void)at;
@@ -438,8 +385,7 @@ static enum hd_status fill_string(struct ctx *c, const struct hd_pb_field *f,
 	return HD_OK;
 }
 
-/* Reads a message of varint fields 1..nfields into x[]; other fields skipped. */
-static enum hd_status read_varints(struct ctx *c, const uint8_t *q, size_t len,
+enum hd_status hd_pb_read_varints(struct hd_pbctx *c, const uint8_t *q, size_t len,
 				   const char *what, uint64_t *x, unsigned nfields)
 {
 	const uint8_t *qend = q + len;
@@ -448,7 +394,7 @@ static enum hd_status read_varints(struct ctx *c, const uint8_t *q, size_t len,
 		struct hd_pb_field f;
 		enum hd_pb_result r = hd_pb_next_field(&q, qend, &f);
 		if (r != HD_PB_OK)
-			return wire_error(c, r, at, what);
+			return hd_pb_wire_error(c, r, at, what);
 		if (f.number == 0 || f.number > nfields)
 			continue;
 		if (f.wire_type != 0)
@@ -458,19 +404,19 @@ static enum hd_status read_varints(struct ctx *c, const uint8_t *q, size_t len,
 	return HD_OK;
 }
 
-static enum hd_status read_value_type(struct ctx *c, const uint8_t *q, size_t len,
+static enum hd_status read_value_type(struct hd_pbctx *c, const uint8_t *q, size_t len,
 				      struct hd_value_type *vt)
 {
 	uint64_t x[2] = {0, 0};
-	enum hd_status st = read_varints(c, q, len, "value type", x, 2);
+	enum hd_status st = hd_pb_read_varints(c, q, len, "value type", x, 2);
 	if (!st)
-		st = get_string(c, (int64_t)x[0], "value type", &vt->type);
+		st = hd_pb_get_string(c, (int64_t)x[0], "value type", &vt->type);
 	if (!st)
-		st = get_string(c, (int64_t)x[1], "value type", &vt->unit);
+		st = hd_pb_get_string(c, (int64_t)x[1], "value type", &vt->unit);
 	return st;
 }
 
-static enum hd_status fill_meta(struct ctx *c, const struct hd_pb_field *f,
+static enum hd_status fill_meta(struct hd_pbctx *c, const struct hd_pb_field *f,
 				const uint8_t *at)
 {
 	struct hd_profile *p = c->p;
@@ -484,7 +430,7 @@ static enum hd_status fill_meta(struct ctx *c, const struct hd_pb_field *f,
 	case F_COMMENT:
 		if (f->wire_type == 0) {
 			x[0] = f->value;
-			return get_string(c, (int64_t)x[0], "comment",
+			return hd_pb_get_string(c, (int64_t)x[0], "comment",
 					  &p->comments[p->n_comments++]);
 		} else {
 			const uint8_t *q = f->data, *qend = f->data + f->len;
@@ -492,8 +438,8 @@ static enum hd_status fill_meta(struct ctx *c, const struct hd_pb_field *f,
 				const uint8_t *vat = q;
 				enum hd_pb_result r = hd_pb_read_varint(&q, qend, &x[0]);
 				if (r != HD_PB_OK)
-					return wire_error(c, r, vat, "comment");
-				if ((st = get_string(c, (int64_t)x[0], "comment",
+					return hd_pb_wire_error(c, r, vat, "comment");
+				if ((st = hd_pb_get_string(c, (int64_t)x[0], "comment",
 						     &p->comments[p->n_comments++])))
 					return st;
 			}
@@ -501,7 +447,7 @@ static enum hd_status fill_meta(struct ctx *c, const struct hd_pb_field *f,
 		return HD_OK;
 	case F_MAPPING: {
 		memset(x, 0, sizeof(x));
-		if ((st = read_varints(c, f->data, f->len, "mapping", x, 10)))
+		if ((st = hd_pb_read_varints(c, f->data, f->len, "mapping", x, 10)))
 			return st;
 		struct hd_mapping *m = &p->mappings[p->n_mappings++];
 		memset(m, 0, sizeof(*m));
@@ -509,8 +455,8 @@ static enum hd_status fill_meta(struct ctx *c, const struct hd_pb_field *f,
 		m->memory_start = x[1];
 		m->memory_limit = x[2];
 		m->file_offset = x[3];
-		if ((st = get_string(c, (int64_t)x[4], "mapping", &m->filename)) ||
-		    (st = get_string(c, (int64_t)x[5], "mapping", &m->build_id)))
+		if ((st = hd_pb_get_string(c, (int64_t)x[4], "mapping", &m->filename)) ||
+		    (st = hd_pb_get_string(c, (int64_t)x[5], "mapping", &m->build_id)))
 			return st;
 		m->has_functions = x[6] != 0;
 		m->has_filenames = x[7] != 0;
@@ -520,14 +466,14 @@ static enum hd_status fill_meta(struct ctx *c, const struct hd_pb_field *f,
 	}
 	case F_FUNCTION: {
 		memset(x, 0, sizeof(x));
-		if ((st = read_varints(c, f->data, f->len, "function", x, 5)))
+		if ((st = hd_pb_read_varints(c, f->data, f->len, "function", x, 5)))
 			return st;
 		struct hd_function *fn = &p->functions[p->n_functions++];
 		memset(fn, 0, sizeof(*fn));
 		fn->id = x[0];
-		if ((st = get_string(c, (int64_t)x[1], "function", &fn->name)) ||
-		    (st = get_string(c, (int64_t)x[2], "function", &fn->system_name)) ||
-		    (st = get_string(c, (int64_t)x[3], "function", &fn->filename)))
+		if ((st = hd_pb_get_string(c, (int64_t)x[1], "function", &fn->name)) ||
+		    (st = hd_pb_get_string(c, (int64_t)x[2], "function", &fn->system_name)) ||
+		    (st = hd_pb_get_string(c, (int64_t)x[3], "function", &fn->filename)))
 			return st;
 		fn->start_line = (int64_t)x[4];
 		return HD_OK;
@@ -538,15 +484,15 @@ static enum hd_status fill_meta(struct ctx *c, const struct hd_pb_field *f,
 	}
 }
 
-static enum hd_status resolve_scalars(struct ctx *c)
+static enum hd_status resolve_scalars(struct hd_pbctx *c)
 {
 	struct hd_profile *p = c->p;
 	enum hd_status st;
-	if ((st = get_string(c, c->drop_frames_x, "drop_frames", &p->drop_frames)) ||
-	    (st = get_string(c, c->keep_frames_x, "keep_frames", &p->keep_frames)) ||
-	    (st = get_string(c, c->default_sample_type_x, "default_sample_type",
+	if ((st = hd_pb_get_string(c, c->drop_frames_x, "drop_frames", &p->drop_frames)) ||
+	    (st = hd_pb_get_string(c, c->keep_frames_x, "keep_frames", &p->keep_frames)) ||
+	    (st = hd_pb_get_string(c, c->default_sample_type_x, "default_sample_type",
 			     &p->default_sample_type)) ||
-	    (st = get_string(c, c->doc_url_x, "doc_url", &p->doc_url)))
+	    (st = hd_pb_get_string(c, c->doc_url_x, "doc_url", &p->doc_url)))
 		return st;
 	/* pprof makes a missing period_type an empty one. */
 	if (c->period_type_msg)
@@ -561,16 +507,16 @@ static enum hd_status resolve_scalars(struct ctx *c)
  * Pass 4: locations and lines
  * ====================================================================== */
 
-static enum hd_status fill_line(struct ctx *c, const uint8_t *q, size_t len,
+static enum hd_status fill_line(struct hd_pbctx *c, const uint8_t *q, size_t len,
 				uint64_t loc_id)
 {
 	uint64_t x[3] = {0, 0, 0};
-	enum hd_status st = read_varints(c, q, len, "line", x, 3);
+	enum hd_status st = hd_pb_read_varints(c, q, len, "line", x, 3);
 	if (st)
 		return st;
 	uint32_t fn = hd_idmap_get(&c->functions, x[0]);
 	if (fn == HD_NONE)
-		return hd_error_set_at(c->err, HD_ERR_PROFILE, off(c, q),
+		return hd_error_set_at(c->err, HD_ERR_PROFILE, hd_pb_off(c, q),
 				       "location id %llu has a line with %s function id %llu",
 				       (unsigned long long)loc_id,
 				       x[0] ? "unknown" : "no", (unsigned long long)x[0]);
@@ -582,7 +528,7 @@ static enum hd_status fill_line(struct ctx *c, const uint8_t *q, size_t len,
 	return HD_OK;
 }
 
-static enum hd_status fill_location(struct ctx *c, const struct hd_pb_field *lf,
+static enum hd_status fill_location(struct hd_pbctx *c, const struct hd_pb_field *lf,
 				    const uint8_t *lat)
 {
 	(void)lat;
@@ -599,7 +545,7 @@ static enum hd_status fill_location(struct ctx *c, const struct hd_pb_field *lf,
 		struct hd_pb_field f;
 		enum hd_pb_result r = hd_pb_next_field(&q, qend, &f);
 		if (r != HD_PB_OK)
-			return wire_error(c, r, at, "location");
+			return hd_pb_wire_error(c, r, at, "location");
 		if (f.number == 0 || f.number > 5)
 			continue;
 		if (f.number == 4) {
@@ -634,176 +580,13 @@ static enum hd_status fill_location(struct ctx *c, const struct hd_pb_field *lf,
 }
 
 /* ======================================================================
- * Pass 5: samples (the hot loop)
- * ====================================================================== */
-
-static enum hd_status fill_label(struct ctx *c, const uint8_t *q, size_t len,
-				 uint64_t sample)
-{
-	uint64_t x[4] = {0, 0, 0, 0};
-	enum hd_status st = read_varints(c, q, len, "label", x, 4);
-	if (st)
-		return st;
-	struct hd_label l;
-	memset(&l, 0, sizeof(l));
-	if ((st = get_string(c, (int64_t)x[0], "label", &l.key)))
-		return st;
-	if (x[1] != 0) {
-		if ((st = get_string(c, (int64_t)x[1], "label", &l.str)))
-			return st;
-		l.num_unit = c->strings[0];
-	} else if (x[2] != 0 || x[3] != 0) {
-		if ((st = get_string(c, (int64_t)x[3], "label", &l.num_unit)))
-			return st;
-		l.is_num = true;
-		l.num = (int64_t)x[2];
-		l.str = c->strings[0];
-	} else {
-		return HD_OK; /* str, num and num_unit all 0: pprof drops it */
-	}
-	(void)sample;
-	c->p->labels[c->p->n_labels++] = l;
-	return HD_OK;
-}
-
-static inline enum hd_status add_loc(struct ctx *c, uint64_t id, uint64_t sample,
-				     const uint8_t *at)
-{
-	uint32_t index = hd_idmap_get(&c->locations, id);
-	if (HD_UNLIKELY(index == HD_NONE))
-		return hd_error_set_at(c->err, HD_ERR_PROFILE, off(c, at),
-				       "sample %llu references unknown location id %llu",
-				       (unsigned long long)sample, (unsigned long long)id);
-	c->p->sample_locs[c->p->n_sample_locs++] = index;
-	return HD_OK;
-}
-
-/*
- * A packed list of location ids: the hot loop of the whole decoder.  When
- * the list's last byte ends a varint, no varint inside can run past the
- * end, so the usual 1-3 byte ids are read without bounds checks, and
- * sequential ids (what Go writes) map to indices without a table.
- */
-static enum hd_status fill_locs_packed(struct ctx *c, const uint8_t *x, size_t len,
-				       uint64_t sample)
-{
-	struct hd_profile *p = c->p;
-	const uint8_t *xend = x + len;
-	uint32_t *out = p->sample_locs + p->n_sample_locs;
-	const uint64_t base = c->locations.base, n_seq = c->locations.n_sequential;
-	if (len && xend[-1] < 0x80) {
-		/* q and o never have their address taken: they stay in registers. */
-		const uint8_t *q = x;
-		uint32_t *o = out;
-		while (q < xend) {
-			uint64_t v = q[0];
-			unsigned n = 1;
-			if (v >= 0x80) {
-				uint64_t b1 = q[1];
-				v = (v & 0x7f) | (b1 & 0x7f) << 7;
-				n = 2;
-				if (b1 >= 0x80) {
-					uint64_t b2 = q[2];
-					if (b2 >= 0x80)
-						break; /* 4+ bytes: the general loop */
-					v |= b2 << 14;
-					n = 3;
-				}
-			}
-			if (HD_UNLIKELY(v - base >= n_seq))
-				break; /* not a sequential id: the general loop */
-			*o++ = (uint32_t)(v - base);
-			q += n;
-		}
-		x = q;
-		out = o;
-	}
-	while (x < xend) {
-		const uint8_t *vat = x;
-		uint64_t v;
-		enum hd_pb_result r = hd_pb_read_varint(&x, xend, &v);
-		if (r != HD_PB_OK) {
-			p->n_sample_locs = (uint64_t)(out - p->sample_locs);
-			return wire_error(c, r, vat, "sample location ids");
-		}
-		uint32_t li = hd_idmap_get(&c->locations, v);
-		if (HD_UNLIKELY(li == HD_NONE)) {
-			p->n_sample_locs = (uint64_t)(out - p->sample_locs);
-			return add_loc(c, v, sample, vat);
-		}
-		*out++ = li;
-	}
-	p->n_sample_locs = (uint64_t)(out - p->sample_locs);
-	return HD_OK;
-}
-
-static enum hd_status fill_sample(struct ctx *c, const struct hd_pb_field *sf,
-				  const uint8_t *sat)
-{
-	(void)sat;
-	struct hd_profile *p = c->p;
-	uint64_t index = p->n_samples++;
-	struct hd_sample *s = &p->samples[index];
-	uint32_t n_st = p->n_sample_types;
-	int64_t *values = p->values + index * n_st;
-	uint32_t n_values = 0;
-	enum hd_status st;
-	s->first_loc = p->n_sample_locs;
-	s->first_label = p->n_labels;
-	const uint8_t *q = sf->data, *qend = sf->data + sf->len;
-	while (q < qend) {
-		const uint8_t *at = q;
-		struct hd_pb_field f;
-		enum hd_pb_result r = hd_pb_next_field(&q, qend, &f);
-		if (r != HD_PB_OK)
-			return wire_error(c, r, at, "sample");
-		uint64_t v;
-		if (f.number == 1) {
-			if (f.wire_type == 0) {
-				if ((st = add_loc(c, f.value, index, at)))
-					return st;
-				continue;
-			}
-			if ((st = fill_locs_packed(c, f.data, f.len, index)))
-				return st;
-		} else if (f.number == 2) {
-			if (f.wire_type == 0) {
-				if (n_values < n_st)
-					values[n_values] = (int64_t)f.value;
-				n_values++;
-				continue;
-			}
-			const uint8_t *x = f.data, *xend = f.data + f.len;
-			while (x < xend) {
-				const uint8_t *vat = x;
-				if ((r = hd_pb_read_varint(&x, xend, &v)) != HD_PB_OK)
-					return wire_error(c, r, vat, "sample values");
-				if (n_values < n_st)
-					values[n_values] = (int64_t)v;
-				n_values++;
-			}
-		} else if (f.number == 3) {
-			if ((st = fill_label(c, f.data, f.len, index)))
-				return st;
-		}
-	}
-	/* Pass 1 counted the same values, so this only guards the arrays. */
-	if (n_values != n_st)
-		return hd_error_set_at(c->err, HD_ERR_INTERNAL, off(c, sf->data),
-				       "sample value count changed between passes");
-	s->n_locs = (uint32_t)(p->n_sample_locs - s->first_loc);
-	s->n_labels = (uint32_t)(p->n_labels - s->first_label);
-	return HD_OK;
-}
-
-/* ======================================================================
  * Entry
  * ====================================================================== */
 
 #define BIT(f) (1u << (f))
 
 /* Adds to an id error the offset of the index-th top-level `field`. */
-static enum hd_status id_error_offset(struct ctx *c, enum hd_status st, unsigned field,
+static enum hd_status id_error_offset(struct hd_pbctx *c, enum hd_status st, unsigned field,
 				      const struct hd_idmap *m)
 {
 	if (st != HD_ERR_PROFILE || !c->err)
@@ -817,7 +600,7 @@ static enum hd_status id_error_offset(struct ctx *c, enum hd_status st, unsigned
 			break;
 		if (f.number == field && seen++ == m->bad_index) {
 			c->err->has_offset = true;
-			c->err->offset = off(c, at);
+			c->err->offset = hd_pb_off(c, at);
 			break;
 		}
 	}
@@ -828,7 +611,7 @@ enum hd_status hd_proto_decode(struct hd_profile *p, const uint8_t *data,
 			       size_t len, bool copy_strings,
 			       const struct hd_limits *limits, struct hd_error *err)
 {
-	struct ctx c;
+	struct hd_pbctx c;
 	memset(&c, 0, sizeof(c));
 	c.copy_strings = copy_strings;
 	c.p = p;
@@ -836,6 +619,7 @@ enum hd_status hd_proto_decode(struct hd_profile *p, const uint8_t *data,
 	c.end = data + len;
 	c.lim = limits;
 	c.err = err;
+	c.mark_step = len / HD_PB_MARKS + 1;
 	enum hd_status st;
 	if ((st = pass_count(&c)) || (st = check_counts(&c)) || (st = allocate(&c)))
 		goto out;
@@ -858,7 +642,7 @@ enum hd_status hd_proto_decode(struct hd_profile *p, const uint8_t *data,
 			    p->n_locations, "location", err);
 	if ((st = id_error_offset(&c, st, F_LOCATION, &c.locations)))
 		goto out;
-	if ((st = walk(&c, BIT(F_SAMPLE), fill_sample)))
+	if ((st = hd_pb_fill_samples(&c)))
 		goto out;
 out:
 	hd_idmap_release(&c.mappings);
