@@ -92,7 +92,7 @@ struct hd_str hd_merge_intern(struct hd_merger *m, struct hd_str s)
 			j = (j + 1) & m->str_tab.mask;
 			continue;
 		}
-		if (m->str_hash[e - 1] == h && hd_str_eq(m->strs[e - 1], s))
+		if (hd_str_eq(m->strs[e - 1], s)) /* the tag matched */
 			return m->strs[e - 1];
 		j = (j + 1) & m->str_tab.mask;
 	}
@@ -164,7 +164,7 @@ void hd_merger_free(struct hd_merger *m)
 		m->locs, m->loc_hash, m->lines, m->loc_tab.slots,
 		m->samples, m->sample_hash, m->sample_locs, m->labels, m->values,
 		m->sample_tab.slots, m->loc_map, m->fn_map, m->map_map,
-		m->key_slots, m->key_set, m->tmp_locs, m->tmp_labels, m->tmp_values,
+		m->key_slots, m->tmp_key, m->tmp_lines, m->pend, m->tmp_locs, m->tmp_labels, m->tmp_values,
 		m->colmap, m->memo,
 	};
 	for (size_t i = 0; i < HD_ARRAY_SIZE(arrays); i++)

@@ -133,9 +133,13 @@ struct hd_merger {
 	uint32_t *loc_map, *fn_map;
 	struct mapinfo *map_map;
 	size_t cap_loc_map, cap_fn_map, cap_map_map;
-	int64_t *key_slots; /* location key slots (see loc_key_hash) */
-	uint8_t *key_set;
-	size_t cap_key_slots, cap_key_set;
+	int64_t *key_slots; /* the keys of a batch of locations (location_key) */
+	int64_t *tmp_key;   /* the key of a merged location, to compare */
+	size_t cap_key_slots, cap_tmp_key;
+	struct hd_line *tmp_lines; /* a batch of locations' lines, merged functions */
+	size_t cap_tmp_lines;
+	uint32_t *pend; /* input locations of a batch to map, first use first */
+	size_t cap_pend;
 	uint32_t *tmp_locs;
 	size_t cap_tmp_locs;
 	struct hd_label *tmp_labels;

@@ -128,7 +128,7 @@ static bool map_function(struct hd_merger *m, const struct hd_profile *p, uint32
 			continue;
 		}
 		const struct hd_function *o = &m->fns[e - 1];
-		if (m->fn_hash[e - 1] == h && o->start_line == c.start_line &&
+		if (o->start_line == c.start_line &&
 		    o->name.ptr == c.name.ptr && o->system_name.ptr == c.system_name.ptr &&
 		    o->filename.ptr == c.filename.ptr) {
 			*ret = m->fn_map[src] = e - 1;
@@ -178,72 +178,131 @@ static size_t location_key(const struct hd_merger *m, uint32_t mapping, uint64_t
 	return 3 + n_slots * 2;
 }
 
-static bool map_location(struct hd_merger *m, const struct hd_profile *p, uint32_t src,
-			 uint32_t *ret)
+/*
+ * Locations are mapped in batches too: the samples of a batch first list
+ * the input locations they use that this input has not mapped yet, in
+ * order of first use (what mapping them one by one would do, so mappings
+ * are met in the same order and get the same addresses); then each batch
+ * of LBATCH of them builds its keys and prefetches its table slots before
+ * the lookups run one after another.
+ */
+#define LBATCH 16
+/* loc_map value of a location listed but not mapped yet (merged indices
+ * stay below HD_NONE - 2) */
+#define PENDING (HD_NONE - 1)
+
+/* A location of the current input on its way into the merged ones. */
+struct locwork {
+	uint64_t address; /* moved into the merged mapping's address space */
+	uint64_t hash;
+	size_t key;  /* offset of its key in m->key_slots */
+	size_t line; /* offset of its lines (merged functions) in m->tmp_lines */
+	uint32_t src;
+	uint32_t mapping;
+	uint32_t n_lines;
+	bool folded;
+};
+
+/* Maps p's location src's mapping and functions, builds its key and hash
+ * and prefetches the slot the lookup will start at. */
+static bool loc_prepare(struct hd_merger *m, const struct hd_profile *p, uint32_t src,
+			struct locwork *w, size_t *keys_used, size_t *lines_used)
 {
-	if (m->loc_map[src] != HD_NONE) {
-		*ret = m->loc_map[src];
-		return true;
-	}
 	const struct hd_location *sl = &p->locations[src];
 	struct mapinfo mi;
 	if (!hd_merge_map_mapping(m, p, sl->mapping, &mi))
 		return false;
-	/* The new location's lines go at the end of m->lines; they are kept
-	 * only if the location turns out to be new. */
-	if (m->n_lines + sl->n_lines >= UINT32_MAX ||
-	    !GROW(m->lines, m->cap_lines, m->n_lines + sl->n_lines + 1))
+	if (!GROW(m->tmp_lines, m->cap_tmp_lines, *lines_used + sl->n_lines + 1))
 		return false;
-	struct hd_line *nl = m->lines + m->n_lines;
+	struct hd_line *nl = m->tmp_lines + *lines_used;
 	for (uint32_t i = 0; i < sl->n_lines; i++) {
 		const struct hd_line *ln = &p->lines[sl->first_line + i];
 		nl[i] = *ln;
 		if (!map_function(m, p, ln->function, &nl[i].function))
 			return false;
 	}
-	uint64_t address = (uint64_t)((int64_t)sl->address + mi.offset);
 	size_t words = 3 + (size_t)sl->n_lines * 6;
-	if (!GROW(m->key_slots, m->cap_key_slots, words * 2))
+	if (!GROW(m->key_slots, m->cap_key_slots, *keys_used + words))
 		return false;
-	int64_t *key = m->key_slots, *other = m->key_slots + words;
-	location_key(m, mi.merged, address, sl->is_folded, nl, sl->n_lines, key);
-	uint64_t h = hd_hash_bytes(key, words * sizeof(*key), m->seed);
-	if (!hd_merge_idxtab_reserve(&m->loc_tab, m->n_locs + 1, m->loc_hash))
+	w->address = (uint64_t)((int64_t)sl->address + mi.offset);
+	w->src = src;
+	w->mapping = mi.merged;
+	w->n_lines = sl->n_lines;
+	w->folded = sl->is_folded;
+	w->key = *keys_used;
+	w->line = *lines_used;
+	int64_t *key = m->key_slots + w->key;
+	location_key(m, mi.merged, w->address, sl->is_folded, nl, sl->n_lines, key);
+	w->hash = hd_hash_bytes(key, words * sizeof(*key), m->seed);
+	__builtin_prefetch(&m->loc_tab.slots[w->hash & m->loc_tab.mask]);
+	*keys_used += words;
+	*lines_used += sl->n_lines;
+	return true;
+}
+
+/* Looks the prepared location up, adding it when new; sets loc_map. */
+static bool loc_finish(struct hd_merger *m, const struct locwork *w)
+{
+	size_t words = 3 + (size_t)w->n_lines * 6;
+	if (!GROW(m->tmp_key, m->cap_tmp_key, words))
 		return false;
+	const int64_t *key = m->key_slots + w->key;
+	uint64_t h = w->hash;
 	uint64_t j = h & m->loc_tab.mask;
 	uint64_t se;
-	uint32_t e;
 	while ((se = m->loc_tab.slots[j])) {
-		e = (uint32_t)se;
-		if ((se >> 32) != (h >> 32)) {
-			j = (j + 1) & m->loc_tab.mask;
-			continue;
-		}
-		const struct hd_location *o = &m->locs[e - 1];
-		if (o->n_lines == sl->n_lines) {
-			location_key(m, o->mapping, o->address, o->is_folded,
-				     m->lines + o->first_line, o->n_lines, other);
-			if (memcmp(key, other, words * sizeof(*key)) == 0) {
-				*ret = m->loc_map[src] = e - 1;
-				return true;
+		uint32_t e = (uint32_t)se;
+		if ((se >> 32) == (h >> 32)) {
+			/* The tag holds 32 bits of the hash; the keys decide. */
+			const struct hd_location *o = &m->locs[e - 1];
+			if (o->n_lines == w->n_lines) {
+				location_key(m, o->mapping, o->address, o->is_folded,
+					     m->lines + o->first_line, o->n_lines, m->tmp_key);
+				if (memcmp(key, m->tmp_key, words * sizeof(*key)) == 0) {
+					m->loc_map[w->src] = e - 1;
+					return true;
+				}
 			}
 		}
 		j = (j + 1) & m->loc_tab.mask;
 	}
-	if (m->n_locs >= HD_NONE - 1 || !GROW(m->locs, m->cap_locs, m->n_locs + 1) ||
+	if (m->n_lines + w->n_lines >= UINT32_MAX || m->n_locs >= HD_NONE - 2 ||
+	    !GROW(m->lines, m->cap_lines, m->n_lines + w->n_lines + 1) ||
+	    !GROW(m->locs, m->cap_locs, m->n_locs + 1) ||
 	    !GROW(m->loc_hash, m->cap_loc_hash, m->n_locs + 1))
 		return false;
+	copy(m->lines + m->n_lines, m->tmp_lines + w->line, (size_t)w->n_lines * sizeof(struct hd_line));
 	struct hd_location *l = &m->locs[m->n_locs];
 	l->id = m->n_locs + 1;
-	l->address = address;
-	l->mapping = mi.merged;
+	l->address = w->address;
+	l->mapping = w->mapping;
 	l->first_line = (uint32_t)m->n_lines;
-	l->n_lines = sl->n_lines;
-	l->is_folded = sl->is_folded;
-	m->n_lines += sl->n_lines;
+	l->n_lines = w->n_lines;
+	l->is_folded = w->folded;
+	m->n_lines += w->n_lines;
 	m->loc_hash[m->n_locs] = h;
 	m->loc_tab.slots[j] = (h & 0xffffffff00000000ull) | (uint32_t)++m->n_locs;
-	*ret = m->loc_map[src] = (uint32_t)(m->n_locs - 1);
+	m->loc_map[w->src] = (uint32_t)(m->n_locs - 1);
+	return true;
+}
+
+/* Maps the first n input locations listed in m->pend, in that order. */
+static bool resolve_pending(struct hd_merger *m, const struct hd_profile *p, size_t n)
+{
+	struct locwork w[LBATCH];
+	for (size_t i = 0; i < n; i += LBATCH) {
+		size_t nb = n - i < LBATCH ? n - i : LBATCH;
+		/* no growth inside a batch: the prefetched slots stay right */
+		if (!hd_merge_idxtab_reserve(&m->loc_tab, m->n_locs + LBATCH, m->loc_hash))
+			return false;
+		size_t keys_used = 0, lines_used = 0;
+		for (size_t b = 0; b < nb; b++)
+			if (!loc_prepare(m, p, m->pend[i + b], &w[b], &keys_used, &lines_used))
+				return false;
+		for (size_t b = 0; b < nb; b++)
+			if (!loc_finish(m, &w[b]))
+				return false;
+	}
 	return true;
 }
 
@@ -351,10 +410,11 @@ static int64_t scale_value(int64_t v, double ratio)
 
 /*
  * Samples are folded in batches of BATCH: first every sample of the batch
- * is translated (merged location indices, canonical labels, values, hash)
- * and the table slot it will probe is prefetched; then the slots are read
- * and the candidate samples' records prefetched, then their stacks and
- * labels; only then does each sample do its lookup-or-insert, in input
+ * is translated (values, merged location indices - the locations first
+ * used in the batch are mapped together, see resolve_pending -, canonical
+ * labels, hash) and the table slot it will probe is prefetched; then the
+ * slots are read and the candidate samples' records prefetched, then their
+ * stacks and labels; only then does each sample do its lookup-or-insert, in input
  * order as before.  The cache misses of a batch overlap instead of coming
  * one after another (the table and the merged stacks are far larger than
  * the caches); the prefetches are hints only, the lookups are the plain
@@ -363,18 +423,24 @@ static int64_t scale_value(int64_t v, double ratio)
 #define BATCH 16
 
 struct pending {
+	uint64_t si;        /* the input's sample */
 	uint64_t hash;
 	size_t first_loc;   /* in m->tmp_locs */
 	size_t first_label; /* in m->tmp_labels */
 	uint32_t n_locs;
 	uint32_t n_labels;
+	bool unmapped;      /* some of its locations were PENDING */
 };
 
-/* Translates sample si of p into the batch buffers; false when out of
- * memory.  *skip is set for samples Merge leaves out. */
-static bool translate(struct hd_merger *m, const struct hd_merge_input *in, uint64_t si,
-		      bool scaled, int64_t *mv, struct pending *pd, size_t n_tl, size_t n_tlab,
-		      bool *skip)
+/*
+ * First half of a sample's translation: the values (false in *skip for
+ * samples Merge leaves out) and the merged location indices, PENDING for
+ * locations this input has not mapped yet - those are listed in m->pend
+ * (*n_pend of them).  False when out of memory.
+ */
+static bool translate_stack(struct hd_merger *m, const struct hd_merge_input *in, uint64_t si,
+			    bool scaled, int64_t *mv, struct pending *pd, size_t n_tl,
+			    size_t *n_pend, bool *skip)
 {
 	const struct hd_profile *p = in->profile;
 	uint32_t nt = p->n_sample_types, mt = m->n_types;
@@ -408,24 +474,53 @@ static bool translate(struct hd_merger *m, const struct hd_merge_input *in, uint
 
 	const struct hd_sample *s = &p->samples[si];
 	if (!GROW(m->tmp_locs, m->cap_tmp_locs, n_tl + s->n_locs + 1) ||
-	    !GROW(m->tmp_labels, m->cap_tmp_labels, n_tlab + (size_t)s->n_labels + 1))
+	    !GROW(m->pend, m->cap_pend, *n_pend + s->n_locs + 1))
 		return false;
 	const uint32_t *frames = p->sample_locs + s->first_loc;
 	uint32_t *locs = m->tmp_locs + n_tl;
+	bool unmapped = false;
 	for (uint32_t k = 0; k < s->n_locs; k++) {
 		uint32_t li = m->loc_map[frames[k]];
-		if (HD_UNLIKELY(li == HD_NONE) && !map_location(m, p, frames[k], &li))
-			return false;
+		if (HD_UNLIKELY(li >= PENDING)) {
+			if (li == HD_NONE) {
+				m->pend[(*n_pend)++] = frames[k];
+				m->loc_map[frames[k]] = PENDING;
+			}
+			li = PENDING;
+			unmapped = true;
+		}
 		locs[k] = li;
 	}
+	pd->si = si;
+	pd->first_loc = n_tl;
+	pd->n_locs = s->n_locs;
+	pd->unmapped = unmapped;
+	return true;
+}
+
+/* Second half, once the batch's locations are mapped: the last location
+ * indices, the canonical labels and the hash; prefetches the table slot
+ * the lookup will start at. */
+static bool translate_rest(struct hd_merger *m, const struct hd_merge_input *in,
+			   struct pending *pd, size_t n_tlab)
+{
+	const struct hd_profile *p = in->profile;
+	const struct hd_sample *s = &p->samples[pd->si];
+	uint32_t *locs = m->tmp_locs + pd->first_loc;
+	if (pd->unmapped) {
+		const uint32_t *frames = p->sample_locs + s->first_loc;
+		for (uint32_t k = 0; k < s->n_locs; k++)
+			if (locs[k] == PENDING)
+				locs[k] = m->loc_map[frames[k]];
+	}
+	if (!GROW(m->tmp_labels, m->cap_tmp_labels, n_tlab + (size_t)s->n_labels + 1))
+		return false;
 	struct hd_label *labels = m->tmp_labels + n_tlab;
 	long nl = canonical_labels(m, p, s, in->diff_base, labels);
 	if (nl < 0)
 		return false;
 	pd->hash = sample_hash(m, locs, s->n_locs, labels, (size_t)nl);
-	pd->first_loc = n_tl;
 	pd->first_label = n_tlab;
-	pd->n_locs = s->n_locs;
 	pd->n_labels = (uint32_t)nl;
 	__builtin_prefetch(&m->sample_tab.slots[pd->hash & m->sample_tab.mask]);
 	return true;
@@ -499,19 +594,25 @@ enum hd_status hd_merge_add_samples(struct hd_merger *m, const struct hd_merge_i
 		 * stay the probed ones. */
 		if (!hd_merge_idxtab_reserve(&m->sample_tab, m->n_samples + BATCH, m->sample_hash))
 			return hd_merge_nomem(m, err);
-		size_t nb = 0, n_tl = 0, n_tlab = 0;
+		size_t nb = 0, n_tl = 0, n_tlab = 0, n_pend = 0;
 		for (; si < p->n_samples && nb < BATCH; si++) {
 			if (keep && !keep[si])
 				continue;
 			bool skip;
-			if (!translate(m, in, si, scaled, m->tmp_values + nt + nb * mt, &batch[nb],
-				       n_tl, n_tlab, &skip))
+			if (!translate_stack(m, in, si, scaled, m->tmp_values + nt + nb * mt,
+					     &batch[nb], n_tl, &n_pend, &skip))
 				return hd_merge_nomem(m, err);
 			if (skip)
 				continue;
 			n_tl += batch[nb].n_locs;
-			n_tlab += batch[nb].n_labels;
 			nb++;
+		}
+		if (n_pend && !resolve_pending(m, p, n_pend))
+			return hd_merge_nomem(m, err);
+		for (size_t b = 0; b < nb; b++) {
+			if (!translate_rest(m, in, &batch[b], n_tlab))
+				return hd_merge_nomem(m, err);
+			n_tlab += batch[b].n_labels;
 		}
 		for (size_t b = 0; b < nb; b++) {
 			uint64_t se = m->sample_tab.slots[batch[b].hash & m->sample_tab.mask];
