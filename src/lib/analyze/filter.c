@@ -271,12 +271,22 @@ static enum hd_status identify_num_units(struct filter_ctx *c)
 	uint32_t n = 0, kcap = 0;
 	enum hd_status st = HD_OK;
 	uint64_t seed = hd_hash_seed();
+	/* Keys are slices of the string table: the same key at the same
+	 * address (every sample's "bytes" in a Go profile) needs no lookup. */
+	struct hd_str last_key = {NULL, 0};
+	uint32_t last_id = HD_NONE;
 	for (uint64_t s = 0; s < p->n_samples && st == HD_OK; s++) {
 		const struct hd_sample *sm = &p->samples[s];
 		for (uint32_t j = 0; j < sm->n_labels; j++) {
 			const struct hd_label *lb = &p->labels[sm->first_label + j];
 			if (!lb->is_num)
 				continue;
+			if (last_id != HD_NONE && lb->key.ptr == last_key.ptr &&
+			    lb->key.len == last_key.len) {
+				if (units[last_id].len == 0 && lb->num_unit.len)
+					units[last_id] = lb->num_unit;
+				continue;
+			}
 			uint64_t h = hd_hash_bytes(lb->key.ptr, lb->key.len, seed);
 			struct unit_ctx uc = {keys, lb->key};
 			uint32_t id = keys ? hd_idtab_find(&tab, h, unit_key_eq, &uc) : HD_NONE;
@@ -307,6 +317,8 @@ static enum hd_status identify_num_units(struct filter_ctx *c)
 			}
 			if (units[id].len == 0 && lb->num_unit.len)
 				units[id] = lb->num_unit;
+			last_key = lb->key;
+			last_id = id;
 		}
 	}
 	hd_idtab_release(&tab);

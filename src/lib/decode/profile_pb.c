@@ -26,6 +26,7 @@
 #include <stdlib.h>
 
 #include "decode/profile_pb.h"
+#include "parts.h"
 
 static const char *const field_names[F_MAX + 1] = {
 	"", "sample_type", "sample", "mapping", "location", "function",
@@ -85,10 +86,24 @@ static enum hd_status count_repeated(struct hd_pbctx *c, const struct hd_pb_fiel
 	return HD_OK;
 }
 
+/* Exact number of location ids in the sample message at q. */
+static uint64_t count_locations(const uint8_t *q, const uint8_t *qend)
+{
+	uint64_t n = 0;
+	struct hd_pb_field f;
+	while (q < qend && hd_pb_next_field(&q, qend, &f) == HD_PB_OK)
+		if (f.number == 1)
+			n += f.wire_type == 2 ? hd_pb_count_varints(f.data, f.len) : 1;
+	return n;
+}
+
 /*
- * Location ids are counted exactly (a packed list: its bytes without the
- * continuation bit, eight at a time), so that each part of pass 5 knows
- * where its samples' indices go.
+ * When pass 5 runs in parts, location ids are counted exactly (a packed
+ * list: its bytes without the continuation bit, eight at a time), so that
+ * each part knows where its samples' indices go.  On one thread they are
+ * not: a packed list of L bytes holds at most L ids, and that bound sizes
+ * sample_locs (pages never written are never touched); only a sample whose
+ * bound passes the depth limit is counted exactly.
  */
 static enum hd_status count_sample(struct hd_pbctx *c, const uint8_t *q, size_t len)
 {
@@ -103,7 +118,7 @@ static enum hd_status count_sample(struct hd_pbctx *c, const uint8_t *q, size_t 
 			return hd_pb_wire_error(c, r, at, "sample");
 		if (f.number == 1) {
 			if (f.wire_type == 2)
-				locs += hd_pb_count_varints(f.data, f.len);
+				locs += c->exact_locs ? hd_pb_count_varints(f.data, f.len) : f.len;
 			else if (f.wire_type == 0)
 				locs++;
 			else
@@ -120,11 +135,13 @@ static enum hd_status count_sample(struct hd_pbctx *c, const uint8_t *q, size_t 
 	uint64_t max_depth = c->lim->max_stack_depth;
 	if (max_depth >= UINT32_MAX)
 		max_depth = UINT32_MAX - 1;
-	if (locs > max_depth)
+	uint64_t exact;
+	if (locs > max_depth &&
+	    (exact = c->exact_locs ? locs : count_locations(qend - len, qend)) > max_depth)
 		return hd_error_set_at(c->err, HD_ERR_LIMIT, hd_pb_off(c, qend - len),
 				       "sample has %llu frames, above the limit of %llu "
 				       "(see --max-stack-depth)",
-				       (unsigned long long)locs,
+				       (unsigned long long)exact,
 				       (unsigned long long)max_depth);
 	uint64_t index = c->n[F_SAMPLE];
 	if (index == 0)
@@ -620,6 +637,8 @@ enum hd_status hd_proto_decode(struct hd_profile *p, const uint8_t *data,
 	c.lim = limits;
 	c.err = err;
 	c.mark_step = len / HD_PB_MARKS + 1;
+	/* a buffer of fewer bytes holds fewer location ids: one part */
+	c.exact_locs = hd_parts_for(len, HD_PARTS_MIN_FRAMES) > 1;
 	enum hd_status st;
 	if ((st = pass_count(&c)) || (st = check_counts(&c)) || (st = allocate(&c)))
 		goto out;

@@ -28,7 +28,7 @@ enum {
  */
 struct hd_pb_mark {
 	size_t offset;
-	uint64_t sample, loc, label;
+	uint64_t sample, loc, label; /* loc: only with exact_locs */
 };
 #define HD_PB_MARKS 64u
 
@@ -60,6 +60,8 @@ struct hd_pbctx {
 	struct hd_str *strings;
 	size_t n_strings;
 
+	/* pass 1: n_sample_locs exact (pass 5 may run in parts) or a bound */
+	bool exact_locs;
 	/* pass 1: where samples start, every mark_step bytes (pass 5's parts) */
 	struct hd_pb_mark marks[HD_PB_MARKS];
 	unsigned n_marks;
