@@ -7,11 +7,15 @@
 #      `pprof -top -base A B` and `pprof -proto -base A B`;
 #   3. 10,000 small profiles merged (bench/out/series10k, if present): peak
 #      RSS must not grow with the number of inputs.
-# Prints wall time (best of BENCH_REPEAT for heapdoc, one run for pprof) and
-# peak RSS (/usr/bin/time) as a markdown table.  Reported, never gating; the
-# figures are kept in docs/internals/merge.md.
+# Each heapdoc merge runs with --threads 1 and --threads 2 side by side (the
+# loader decodes inputs on the second core while the first folds them in),
+# next to the floor: inflating the same files in one libdeflate-gunzip.
+# Prints wall time (best of BENCH_REPEAT for heapdoc, one run for pprof),
+# user+sys CPU and peak RSS (/usr/bin/time) as a markdown table, and the
+# load average.  Reported, never gating; the figures are kept in
+# docs/internals/merge.md.
 # env: HEAPDOC (default build/heapdoc), PPROF (default ~/go/bin/pprof, else
-#      `go tool pprof`), BENCH_REPEAT (default 3).
+#      `go tool pprof`), BENCH_REPEAT (default 3), BENCH_PPROF=0 skips pprof.
 set -eu
 cd "$(dirname "$0")/.."
 out=bench/out
@@ -39,44 +43,67 @@ gen "$out/diff_a.pb.gz" -o "$out/diff_a.pb.gz" -samples 200000 -locations 100000
 gen "$out/diff_b.pb.gz" -o "$out/diff_b.pb.gz" -samples 200000 -locations 100000 \
 	-functions 25000 -depth 64 -seed 12
 
-measure() { # measure REPEAT CMD... -> $wall $rss
-	local best="" i w r t0 t1
+measure() { # measure REPEAT CMD... -> $wall $cpu (of the best run) $rss
+	local best="" i w r c t0 t1
 	rss=0
 	for i in $(seq "$1"); do
 		t0=$(date +%s%N)
-		/usr/bin/time -f '%M' -o "$out/runs/time" "${@:2}" >"$out/runs/stdout" 2>"$out/runs/stderr" ||
-			{ echo "merge_bench: failed: ${*:2}: $(tail -2 "$out/runs/stderr")" >&2; wall=n/a; rss=n/a; return; }
+		/usr/bin/time -f '%M %U %S' -o "$out/runs/time" "${@:2}" >"$out/runs/stdout" 2>"$out/runs/stderr" ||
+			{ echo "merge_bench: failed: ${*:2}: $(tail -2 "$out/runs/stderr")" >&2; wall=n/a; cpu=n/a; rss=n/a; return; }
 		t1=$(date +%s%N)
 		w=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", (b-a)/1e9}')
-		r=$(tail -1 "$out/runs/time")
-		if [ -z "$best" ] || awk -v a="$w" -v b="$best" 'BEGIN{exit !(a < b)}'; then best=$w; fi
+		read -r r c < <(tail -1 "$out/runs/time" | awk '{printf "%s %.2f\n", $1, $2 + $3}')
+		if [ -z "$best" ] || awk -v a="$w" -v b="$best" 'BEGIN{exit !(a < b)}'; then best=$w; cpu=$c; fi
 		[ "$r" -gt "$rss" ] && rss=$r
 	done
 	wall=$best
 }
+mb() { awk -v k="$1" 'BEGIN{if (k == "n/a") print k; else printf "%.0f", k/1024}'; }
 row() { # row CASE HD_WALL HD_RSS PP_WALL PP_RSS
 	local ratio=n/a
 	[ "$2" != n/a ] && [ "$4" != n/a ] && ratio=$(awk -v a="$4" -v b="$2" 'BEGIN{printf "%.1fx", a/b}')
-	printf '| %s | %s s | %s MB | %s s | %s MB | %s |\n' "$1" "$2" \
-		"$(awk -v k="$3" 'BEGIN{printf "%.0f", k/1024}')" "$4" \
-		"$(awk -v k="$5" 'BEGIN{printf "%.0f", k/1024}')" "$ratio"
+	printf '| %s | %s s | %s MB | %s s | %s MB | %s |\n' "$1" "$2" "$(mb "$3")" "$4" "$(mb "$5")" "$ratio"
 }
 
 series=$(ls "$out"/series100/*.pb.gz | sort)
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| heapdoc merge | --threads 1 wall | user+sys | RSS | --threads 2 wall | user+sys | RSS | floor (inflate) |"
+echo "|---|---|---|---|---|---|---|---|"
+threads_row() { # threads_row CASE FILES...
+	local name=$1 w1 c1 r1 w2 c2 r2; shift
+	measure "$REPEAT" "$HEAPDOC" merge --threads 1 "$@" -o "$out/runs/t1.pb.gz"; w1=$wall; c1=$cpu; r1=$rss
+	measure "$REPEAT" "$HEAPDOC" merge --threads 2 "$@" -o "$out/runs/t2.pb.gz"; w2=$wall; c2=$cpu; r2=$rss
+	cmp -s "$out/runs/t1.pb.gz" "$out/runs/t2.pb.gz" || echo "merge_bench: --threads 2 output differs!" >&2
+	local fw=n/a
+	if command -v libdeflate-gunzip >/dev/null; then
+		measure "$REPEAT" sh -c 'libdeflate-gunzip -c "$@" >/dev/null' sh "$@"; fw=$wall
+	fi
+	printf '| %s | %s s | %s s | %s MB | %s s | %s s | %s MB | %s s |\n' "$name" "$w1" "$c1" "$(mb "$r1")" \
+		"$w2" "$c2" "$(mb "$r2")" "$fw"
+}
+# shellcheck disable=SC2086
+threads_row "100 x $(($(du -sk "$out/series100" | cut -f1) / 100)) KB (series100)" $series
+if [ -d "$out/series10k" ]; then
+	# shellcheck disable=SC2046
+	threads_row "1,000 small (series10k)" $(ls "$out"/series10k/*.pb.gz | sort | head -n 1000)
+fi
+echo
 echo "| case | heapdoc | heapdoc RSS | pprof | pprof RSS | speed-up |"
 echo "|---|---|---|---|---|---|"
 # shellcheck disable=SC2086
 measure "$REPEAT" "$HEAPDOC" merge $series -o "$out/runs/m.pb.gz"; hw=$wall; hr=$rss
+pw=n/a pr=n/a
 # shellcheck disable=SC2086
-measure 1 "${pprof[@]}" -proto $series; pw=$wall; pr=$rss
+[ "${BENCH_PPROF:-1}" = 0 ] || { measure 1 "${pprof[@]}" -proto $series; pw=$wall; pr=$rss; }
 row "merge 100 x $(($(du -sk "$out/series100" | cut -f1) / 100)) KB -> profile.proto" "$hw" "$hr" "$pw" "$pr"
 
 a=$out/diff_a.pb.gz b=$out/diff_b.pb.gz
-measure "$REPEAT" "$HEAPDOC" top -base "$a" "$b"; hw=$wall; hr=$rss
-measure 1 "${pprof[@]}" -top -base "$a" "$b"; pw=$wall; pr=$rss
+measure "$REPEAT" "$HEAPDOC" top -base "$a" "$b"; hw=$wall; hr=$rss; pw=n/a pr=n/a
+[ "${BENCH_PPROF:-1}" = 0 ] || { measure 1 "${pprof[@]}" -top -base "$a" "$b"; pw=$wall; pr=$rss; }
 row "top -base, 2 x $(($(stat -c %s "$a") / 1048576)) MB (200k samples each)" "$hw" "$hr" "$pw" "$pr"
-measure "$REPEAT" "$HEAPDOC" merge -diff_base "$a" "$b" -o "$out/runs/d.pb.gz"; hw=$wall; hr=$rss
-measure 1 "${pprof[@]}" -proto -diff_base "$a" "$b"; pw=$wall; pr=$rss
+measure "$REPEAT" "$HEAPDOC" merge -diff_base "$a" "$b" -o "$out/runs/d.pb.gz"; hw=$wall; hr=$rss; pw=n/a pr=n/a
+[ "${BENCH_PPROF:-1}" = 0 ] || { measure 1 "${pprof[@]}" -proto -diff_base "$a" "$b"; pw=$wall; pr=$rss; }
 row "-diff_base -> profile.proto, same inputs" "$hw" "$hr" "$pw" "$pr"
 
 if [ -d "$out/series10k" ]; then

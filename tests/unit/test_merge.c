@@ -5,8 +5,10 @@
  * keeps sizes apart), zero sums dropped with what only they referenced,
  * pprof's Scale rounding and ScaleN drop rule, the pprof::base label,
  * sample type intersection, incompatibility errors, header rules, ASLR
- * address normalisation, incremental == batch, and a fail-the-Nth-
- * allocation sweep, hd_profile_select with pprof's stack edits.  The
+ * address normalisation, batches (equal samples inside and across the
+ * prefetch batches, mappings met in order of first use), incremental ==
+ * batch, and a fail-the-Nth-allocation sweep, hd_profile_select with
+ * pprof's stack edits.  The
  * corpus-level parity with `go tool pprof` is in
  * tests/parity/parity_diff.sh.
  */
@@ -390,6 +392,69 @@ static void test_aslr_and_headers(void **state)
 	hd_profile_free(b);
 }
 
+/*
+ * The merger folds samples and maps locations in batches of 16 (prefetch):
+ * an input whose equal samples fall inside one batch and across batch
+ * boundaries must still sum them, and a mapping shared by two input
+ * mappings (same file and size, other addresses) must take the address
+ * space of the one the samples use first - not the one listed first.
+ */
+static void test_batches_keep_first_use_order(void **state)
+{
+	(void)state;
+	struct hd_builder *b;
+	assert_int_equal(hd_builder_new(&b, NULL), HD_OK);
+	hd_builder_add_sample_type(b, hd_str_c("inuse_space"), hd_str_c("bytes"));
+	hd_builder_set_period(b, hd_str_c("space"), hd_str_c("bytes"), 1);
+	struct hd_mapping mp = {0};
+	mp.memory_start = 0x400000;
+	mp.memory_limit = 0x500000;
+	mp.filename = hd_str_c("/bin/app");
+	uint32_t main_map = hd_builder_add_mapping(b, &mp);
+	mp.memory_start = 0x7f0000000000; /* listed first, used second */
+	mp.memory_limit = mp.memory_start + 0x10000;
+	mp.filename = hd_str_c("/lib/libx.so");
+	uint32_t lib_a = hd_builder_add_mapping(b, &mp);
+	mp.memory_start = 0x7e0000000000;
+	mp.memory_limit = mp.memory_start + 0x10000;
+	uint32_t lib_b = hd_builder_add_mapping(b, &mp);
+	struct hd_function f = {0};
+	f.name = hd_str_c("main.main");
+	struct hd_line ln = {.function = hd_builder_intern_function(b, &f), .line = 1};
+	uint32_t l_main = hd_builder_add_location(b, main_map, 0x401000, false, &ln, 1);
+	f.name = hd_str_c("x.alloc");
+	ln.function = hd_builder_intern_function(b, &f);
+	uint32_t l_a = hd_builder_add_location(b, lib_a, 0x7f0000000100, false, &ln, 1);
+	uint32_t l_b = hd_builder_add_location(b, lib_b, 0x7e0000000200, false, &ln, 1);
+	/* 40 samples: 0..19 main only (equal: one merged sample), then the
+	 * library through lib_b (sample 20, inside the second batch) before
+	 * lib_a (sample 21), then both alternately */
+	for (int i = 0; i < 40; i++) {
+		uint32_t stack[2] = {i < 20 ? l_main : (i % 2 ? l_a : l_b), l_main};
+		int64_t v = i + 1;
+		hd_builder_add_sample(b, stack, i < 20 ? 1 : 2, &v, NULL, 0);
+	}
+	struct hd_profile *p;
+	assert_int_equal(hd_builder_finish(b, &p, NULL), HD_OK);
+	struct hd_merge_input in[2] = {{p, 1, NULL, false}, {p, 1, NULL, false}};
+	struct hd_profile *m;
+	assert_int_equal(hd_profile_merge(in, 2, &m, NULL), HD_OK);
+	assert_int_equal(m->n_samples, 3);
+	/* sums: main only 2 * (1 + ... + 20); via lib_b 2 * (21 + 23 + ... +
+	 * 39); via lib_a 2 * (22 + ... + 40) */
+	assert_int_equal(m->values[0], 2 * 210);
+	assert_int_equal(m->values[1], 2 * 300);
+	assert_int_equal(m->values[2], 2 * 310);
+	/* one library mapping, in lib_b's address space (used first) */
+	assert_int_equal(m->n_mappings, 2);
+	assert_int_equal(m->mappings[1].memory_start, 0x7e0000000000);
+	const struct hd_sample *s1 = &m->samples[1], *s2 = &m->samples[2];
+	assert_int_equal(m->locations[m->sample_locs[s1->first_loc]].address, 0x7e0000000200);
+	assert_int_equal(m->locations[m->sample_locs[s2->first_loc]].address, 0x7e0000000100);
+	hd_profile_free(m);
+	hd_profile_free(p);
+}
+
 static void test_incremental_equals_batch(void **state)
 {
 	(void)state;
@@ -497,6 +562,7 @@ int main(void)
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_normalize_scales),
 		cmocka_unit_test(test_aslr_and_headers),
+		cmocka_unit_test(test_batches_keep_first_use_order),
 		cmocka_unit_test(test_incremental_equals_batch),
 		cmocka_unit_test(test_select_and_edit),
 		cmocka_unit_test(test_alloc_failure_sweep),
