@@ -655,7 +655,8 @@ static size_t site_sizes(const struct state *st, const struct size_entry *const 
 		if (c.alloc_bytes > out[min].alloc_bytes)
 			out[min] = c;
 	}
-	qsort(out, n, sizeof(*out), cmp_size_desc);
+	if (n > 1)
+		qsort(out, n, sizeof(*out), cmp_size_desc);
 	return n;
 }
 
@@ -812,7 +813,8 @@ static enum hd_status build_owners(struct state *st, struct hd_diagnosis *d,
 		items[n].owner = s->owner_function.len ? s->owner_function : s->function;
 		n++;
 	}
-	qsort(items, n, sizeof(*items), cmp_owner_item);
+	if (n > 1)
+		qsort(items, n, sizeof(*items), cmp_owner_item);
 	size_t n_owners = 0;
 	for (size_t i = 0; i < n; i++)
 		if (i == 0 || !hd_str_eq(items[i].owner, items[i - 1].owner))
@@ -854,7 +856,8 @@ static enum hd_status build_owners(struct state *st, struct hd_diagnosis *d,
 		i = j;
 	}
 	d->n_owners = o;
-	qsort(d->owners, d->n_owners, sizeof(*d->owners), cmp_owner_summary);
+	if (d->n_owners > 1) /* owners is NULL when there are none */
+		qsort(d->owners, d->n_owners, sizeof(*d->owners), cmp_owner_summary);
 	rc = HD_OK;
 out:
 	if (rc == HD_ERR_NOMEM)
@@ -950,7 +953,8 @@ static enum hd_status build_findings(struct state *st, struct hd_diagnosis *d,
 			continue;
 		rank[n_rank++] = (struct rank_item){i, s->last[V_IB], s->last[V_AB], s};
 	}
-	qsort(rank, n_rank, sizeof(*rank), cmp_rank);
+	if (n_rank > 1)
+		qsort(rank, n_rank, sizeof(*rank), cmp_rank);
 	d->n_sites = n_rank;
 	size_t n_find = n_rank;
 	if (o->max_findings && n_find > o->max_findings)
@@ -1088,7 +1092,8 @@ enum hd_status hd_diagnose(const struct hd_profile *const *profiles, size_t n,
 			all_timed = false;
 	}
 	if (all_timed)
-		qsort(ord, n, sizeof(*ord), cmp_order);
+		if (n > 1)
+			qsort(ord, n, sizeof(*ord), cmp_order);
 	for (size_t k = 0; k < n; k++)
 		st.prof[k] = profiles[ord[k].index];
 	st.n_prof = n;

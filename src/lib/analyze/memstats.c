@@ -211,6 +211,7 @@ void hd_memstats_breakdown(const struct hd_memstats *m, int64_t inuse_space,
 		"runtime metadata", "MSpanSys + MCacheSys + BuckHashSys + GCSys + OtherSys",
 		m->mspan_sys + m->mcache_sys + m->buck_hash_sys + m->gc_sys + m->other_sys, true,
 		"span structures, GC bitmaps, profiling buckets and other runtime bookkeeping"};
-	qsort(parts, n, sizeof(*parts), cmp_part);
+	if (n > 1)
+		qsort(parts, n, sizeof(*parts), cmp_part);
 	*n_ret = n;
 }

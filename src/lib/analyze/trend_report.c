@@ -349,7 +349,8 @@ static enum hd_status finish_rows(struct hd_trend_report *rep, struct table *t,
 	}
 	if (hd_arena_failed(rep->arena))
 		return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
-	qsort(rows, kept, sizeof(*rows), cmp_rows);
+	if (kept > 1)
+		qsort(rows, kept, sizeof(*rows), cmp_rows);
 	*rows_ret = rows;
 	*n_ret = kept;
 	return HD_OK;
