@@ -208,8 +208,9 @@ struct hd_profile *hd_cli_load_combined(const struct hd_cli_sources *s,
 	memcpy(in.paths, s->sources, s->n_sources * sizeof(*in.paths));
 	if (s->n_bases)
 		memcpy(in.paths + s->n_sources, s->bases, s->n_bases * sizeof(*in.paths));
-	/* stdin named twice: the first read takes it all, so the reads
-	 * must happen in order - no threads then. */
+	/* stdin is read in order, on the main thread: named twice, the first
+	 * read takes it all; and a read blocked on a pipe must not be left
+	 * waiting after an earlier input failed. */
 	size_t n_stdin = 0;
 	for (size_t i = 0; i < n; i++)
 		n_stdin += strcmp(in.paths[i], "-") == 0;
@@ -217,7 +218,7 @@ struct hd_profile *hd_cli_load_combined(const struct hd_cli_sources *s,
 	/* The --threads cap goes to the loader, which decodes whole inputs
 	 * side by side; each decode then runs on one thread, so that no more
 	 * threads than the cap exist at any time. */
-	unsigned cap = hd_threads(), threads = n_stdin > 1 ? 1 : cap;
+	unsigned cap = hd_threads(), threads = n_stdin > 0 ? 1 : cap;
 	hd_set_threads(1);
 	struct hd_error err = {0};
 	struct hd_profile *out = NULL;

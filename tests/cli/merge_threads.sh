@@ -100,6 +100,7 @@ done
 grep -q "bad57.pb.gz" "$tmp/toperr.2" && cmp -s "$tmp/toperr.1" "$tmp/toperr.2" ||
 	fail "top with a bad 57th input: $(cat "$tmp/toperr.2")"
 # stdin named twice: the first takes it all, the second is empty - in order
+# (stdin among the inputs keeps the loader on one thread)
 for t in 1 2; do
 	"$HEAPDOC" merge --threads $t "$tmp/big.pb" - "${series[@]:0:20}" - -o "$tmp/out.pb.gz" \
 		<"${series[0]}" >"$tmp/stdin.$t" 2>&1; rc=$?
@@ -107,6 +108,15 @@ for t in 1 2; do
 done
 grep -q "^heapdoc: cannot read '<stdin>': " "$tmp/stdin.2" && cmp -s "$tmp/stdin.1" "$tmp/stdin.2" ||
 	fail "stdin twice: $(cat "$tmp/stdin.1") / $(cat "$tmp/stdin.2")"
+# an earlier bad input ends the merge although stdin, next, never ends
+mkfifo "$tmp/fifo"
+sleep 60 >"$tmp/fifo" &
+writer=$!
+timeout 20 "$HEAPDOC" merge --threads 2 "${hundred[@]:0:40}" "$tmp/bad.pb.gz" - "${hundred[@]:40:20}" \
+	-o "$tmp/out.pb.gz" <"$tmp/fifo" >/dev/null 2>&1; rc=$?
+kill "$writer" 2>/dev/null
+wait "$writer" 2>/dev/null
+[ $rc = 1 ] || fail "bad input before a never-ending stdin: exit $rc (124 = hung)"
 "$HEAPDOC" merge --threads 2 "$tmp/big.pb" - "${series[@]:0:20}" -o "$tmp/stdin.pb.gz" <"${series[0]}" ||
 	fail "stdin once among files"
 "$HEAPDOC" merge --threads 1 "$tmp/big.pb" "${series[0]}" "${series[@]:0:20}" -o "$tmp/files.pb.gz"
