@@ -358,6 +358,60 @@ static void test_limits(void **state)
 	assert_non_null(strstr(err.msg, "line 1 longer than 20 bytes"));
 }
 
+/*
+ * Memory-map attributes ("attr=value", then "$attr" in later lines) are
+ * substituted like pprof's strings.Replacer, but input picks the keys and
+ * the values: a value that multiplies a line's length is refused at
+ * --max-line, and many keys tried at many '$' positions at the work budget
+ * (linear in the input), each in bounded time.
+ */
+static void test_memory_map_hostile_attrs(void **state)
+{
+	(void)state;
+	const char *head = "heap profile: 1: 8 [1: 8] @ heap/2\n1: 8 [1: 8] @ 0x401001\n"
+			   "MAPPED_LIBRARIES:\n";
+	struct pbenc t;
+	struct hd_limits lim;
+	struct hd_profile *p = NULL;
+	struct hd_error err;
+
+	/* expansion: a 4 KiB value substituted 64 times in one line */
+	pbenc_init(&t);
+	pbenc_raw(&t, head, strlen(head));
+	pbenc_raw(&t, "a=", 2);
+	for (int i = 0; i < 4096; i++)
+		pbenc_raw(&t, "x", 1);
+	pbenc_raw(&t, "\n0x400000-0x500000 ", 20);
+	for (int i = 0; i < 64; i++)
+		pbenc_raw(&t, "$a", 2);
+	pbenc_raw(&t, "\n", 1);
+	hd_limits_default(&lim);
+	lim.max_line_bytes = 65536;
+	assert_int_equal(hd_profile_parse(t.data, t.len, &lim, &p, &err), HD_ERR_LIMIT);
+	assert_null(p);
+	assert_non_null(strstr(err.msg, "longer than 65536 bytes after attribute substitution"));
+	pbenc_release(&t);
+
+	/* work: 2,000 keys of 200 '$' each, then lines of '$' */
+	pbenc_init(&t);
+	pbenc_raw(&t, head, strlen(head));
+	char key[256];
+	for (int i = 0; i < 2000; i++) {
+		memset(key, '$', 199);
+		int n = snprintf(key + 199, sizeof(key) - 199, "%d=v\n", i);
+		pbenc_raw(&t, key, 199 + (size_t)n);
+	}
+	char dollars[1024];
+	memset(dollars, '$', sizeof(dollars) - 1);
+	dollars[sizeof(dollars) - 1] = '\n';
+	for (int i = 0; i < 512; i++)
+		pbenc_raw(&t, dollars, sizeof(dollars));
+	assert_int_equal(hd_profile_parse(t.data, t.len, NULL, &p, &err), HD_ERR_LIMIT);
+	assert_null(p);
+	assert_non_null(strstr(err.msg, "memory map attribute substitution exceeds its work budget"));
+	pbenc_release(&t);
+}
+
 static void test_deep_stack_text(void **state)
 {
 	(void)state;
@@ -478,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_memory_map),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_memory_map_hostile_attrs),
 		cmocka_unit_test(test_deep_stack_text),
 		cmocka_unit_test(test_text_matches_proto),
 		cmocka_unit_test(test_alloc_failure_sweep),

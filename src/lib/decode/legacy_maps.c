@@ -220,6 +220,7 @@ enum hd_status hd_legacy_maps_parse(struct hd_legacy_maps *maps, const uint8_t *
 	struct attr *attrs = NULL;
 	size_t n_attrs = 0, cap_attrs = 0;
 	struct hd_buf line_buf = HD_BUF_INIT;
+	uint64_t work = 0, work_budget = 64 * (uint64_t)(end - from) + (UINT64_C(1) << 24);
 	if (!md || !brief) {
 		st = hd_error_set(err, HD_ERR_NOMEM, "out of memory reading the memory map");
 		goto out;
@@ -237,22 +238,46 @@ enum hd_status hd_legacy_maps_parse(struct hd_legacy_maps *maps, const uint8_t *
 		if (len && line[len - 1] == '\r')
 			len--;
 		remove_logging_info(&line, &len);
-		/* strings.Replacer: at each position the first attr that matches. */
+		/*
+		 * strings.Replacer: at each position the first attr that matches.
+		 * Every key starts with '$'.  Input chooses the keys, their number
+		 * and the values, so the work (bytes compared) has a budget linear
+		 * in the input, and the substituted line the --max-line bound.
+		 */
 		if (n_attrs) {
 			line_buf.len = 0;
 			const char *o = maps->owned.data;
 			for (size_t i = 0; i < len;) {
-				size_t k;
-				for (k = 0; k < n_attrs; k++)
-					if (attrs[k].key_len <= len - i &&
-					    memcmp(line + i, o + attrs[k].key_off, attrs[k].key_len) == 0)
-						break;
+				size_t k = n_attrs;
+				if (line[i] == '$') {
+					for (k = 0; k < n_attrs; k++) {
+						if (attrs[k].key_len > len - i)
+							continue;
+						work += attrs[k].key_len;
+						if (memcmp(line + i, o + attrs[k].key_off,
+							   attrs[k].key_len) == 0)
+							break;
+					}
+					if (work > work_budget) {
+						st = hd_error_set(err, HD_ERR_LIMIT,
+								  "memory map attribute substitution "
+								  "exceeds its work budget");
+						goto out;
+					}
+				}
 				if (k < n_attrs) {
 					hd_buf_append(&line_buf, o + attrs[k].value_off,
 						      attrs[k].value_len);
 					i += attrs[k].key_len;
 				} else {
 					hd_buf_putc(&line_buf, (char)line[i++]);
+				}
+				if (line_buf.len > max_line) {
+					st = hd_error_set(err, HD_ERR_LIMIT,
+							  "memory map line longer than %llu bytes after "
+							  "attribute substitution",
+							  (unsigned long long)max_line);
+					goto out;
 				}
 			}
 			if (!hd_buf_reserve(&line_buf, 0)) {
