@@ -5,8 +5,22 @@
  * tens of microseconds), so nothing outlives a call.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "parts.h"
+
+static _Atomic uint64_t min_frames_set;
+
+uint64_t hd_parts_min_frames(void)
+{
+	uint64_t n = atomic_load_explicit(&min_frames_set, memory_order_relaxed);
+	return n ? n : HD_PARTS_MIN_FRAMES;
+}
+
+void hd_parts_set_min_frames(uint64_t n)
+{
+	atomic_store_explicit(&min_frames_set, n, memory_order_relaxed);
+}
 
 unsigned hd_parts_for(uint64_t work, uint64_t min_per_part)
 {

@@ -8,8 +8,9 @@
  * built here with the test encoder (support/pbenc.h) in the Go runtime's
  * shape - samples interleaved with the locations and functions they
  * introduce, a numeric bytes label, the string table last - large enough
- * to cross the parts threshold (parts.h), with labels pprof drops, inlined
- * frames, sequential or scattered ids and unpacked samples.
+ * to cross the parts threshold (parts.h; one test at the real threshold,
+ * the others with it lowered to stay quick), with labels pprof drops,
+ * inlined frames, sequential or scattered ids and unpacked samples.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -236,9 +237,9 @@ static void check_same_for_threads(const struct gen *g)
 	struct hd_profile *one = parse_with(1, data, len);
 	/* the profile crosses the threshold: two threads mean two parts */
 	hd_set_threads(2);
-	assert_true(hd_parts_for(one->n_sample_locs, HD_PARTS_MIN_FRAMES) == 2);
+	assert_true(hd_parts_for(one->n_sample_locs, hd_parts_min_frames()) == 2);
 	hd_set_threads(1);
-	assert_int_equal(hd_parts_for(one->n_sample_locs, HD_PARTS_MIN_FRAMES), 1);
+	assert_int_equal(hd_parts_for(one->n_sample_locs, hd_parts_min_frames()), 1);
 	struct hd_report_options plain, mean, trimmed;
 	hd_report_options_default(&plain);
 	hd_report_options_default(&mean);
@@ -277,18 +278,35 @@ static void check_same_for_threads(const struct gen *g)
 	hd_set_threads(0);
 }
 
+/* At the real threshold: 36k samples, ~1.15M frames. */
 static void test_same_output_sequential_ids(void **state)
 {
 	(void)state;
-	struct gen g = {.n_samples = 18000, .bad_loc_at = UINT64_MAX,
+	struct gen g = {.n_samples = 36000, .bad_loc_at = UINT64_MAX,
 			.bad_loc_at2 = UINT64_MAX, .truncate_at = UINT64_MAX};
 	check_same_for_threads(&g);
+}
+
+/* The other tests lower the threshold (parts of 2^16 frames) to stay
+ * quick: the code paths are the same. */
+static int small_parts(void **state)
+{
+	(void)state;
+	hd_parts_set_min_frames((uint64_t)1 << 16);
+	return 0;
+}
+
+static int default_parts(void **state)
+{
+	(void)state;
+	hd_parts_set_min_frames(0);
+	return 0;
 }
 
 static void test_same_output_scattered_ids_unpacked(void **state)
 {
 	(void)state;
-	struct gen g = {.n_samples = 18000, .scattered_ids = true, .some_unpacked = true,
+	struct gen g = {.n_samples = 9000, .scattered_ids = true, .some_unpacked = true,
 			.bad_loc_at = UINT64_MAX, .bad_loc_at2 = UINT64_MAX,
 			.truncate_at = UINT64_MAX};
 	check_same_for_threads(&g);
@@ -325,24 +343,24 @@ static void check_error(const struct gen *g, const char *expect_part)
 static void test_error_in_second_half(void **state)
 {
 	(void)state;
-	struct gen g = {.n_samples = 18000, .bad_loc_at = 15000, .bad_loc_at2 = UINT64_MAX,
+	struct gen g = {.n_samples = 9000, .bad_loc_at = 7500, .bad_loc_at2 = UINT64_MAX,
 			.truncate_at = UINT64_MAX};
-	check_error(&g, "sample 15000 references unknown location id 999999999");
+	check_error(&g, "sample 7500 references unknown location id 999999999");
 }
 
 static void test_first_error_in_input_order(void **state)
 {
 	(void)state;
 	/* an error in each half: the first one is reported */
-	struct gen g = {.n_samples = 18000, .bad_loc_at = 16000, .bad_loc_at2 = 3000,
+	struct gen g = {.n_samples = 9000, .bad_loc_at = 8000, .bad_loc_at2 = 1500,
 			.truncate_at = UINT64_MAX};
-	check_error(&g, "sample 3000 references unknown location id");
+	check_error(&g, "sample 1500 references unknown location id");
 	/* a wire error late, an id error early (scattered ids: the id map) */
-	struct gen h = {.n_samples = 18000, .scattered_ids = true, .bad_loc_at = 2000,
-			.bad_loc_at2 = UINT64_MAX, .truncate_at = 17000};
-	check_error(&h, "sample 2000 references unknown location id");
-	struct gen t = {.n_samples = 18000, .bad_loc_at = UINT64_MAX,
-			.bad_loc_at2 = UINT64_MAX, .truncate_at = 17000};
+	struct gen h = {.n_samples = 9000, .scattered_ids = true, .bad_loc_at = 1000,
+			.bad_loc_at2 = UINT64_MAX, .truncate_at = 8500};
+	check_error(&h, "sample 1000 references unknown location id");
+	struct gen t = {.n_samples = 9000, .bad_loc_at = UINT64_MAX,
+			.bad_loc_at2 = UINT64_MAX, .truncate_at = 8500};
 	check_error(&t, "sample location ids");
 }
 
@@ -352,12 +370,12 @@ static void test_first_error_in_input_order(void **state)
 static void test_allocation_failures_with_threads(void **state)
 {
 	(void)state;
-	struct gen g = {.n_samples = 20000, .bad_loc_at = UINT64_MAX,
+	struct gen g = {.n_samples = 9000, .bad_loc_at = UINT64_MAX,
 			.bad_loc_at2 = UINT64_MAX, .truncate_at = UINT64_MAX};
 	size_t len;
 	uint8_t *data = build(&g, &len);
 	struct hd_profile *p = parse_with(2, data, len);
-	assert_int_equal(hd_parts_for(p->n_sample_locs, HD_PARTS_MIN_FRAMES), 2);
+	assert_int_equal(hd_parts_for(p->n_sample_locs, hd_parts_min_frames()), 2);
 	struct hd_view *v = NULL;
 	struct hd_error err = {0};
 	assert_int_equal(hd_view_new(p, NULL, &v, &err), HD_OK);
@@ -418,10 +436,14 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parts_for),
 		cmocka_unit_test(test_same_output_sequential_ids),
-		cmocka_unit_test(test_same_output_scattered_ids_unpacked),
-		cmocka_unit_test(test_error_in_second_half),
-		cmocka_unit_test(test_first_error_in_input_order),
-		cmocka_unit_test(test_allocation_failures_with_threads),
+		cmocka_unit_test_setup_teardown(test_same_output_scattered_ids_unpacked,
+						small_parts, default_parts),
+		cmocka_unit_test_setup_teardown(test_error_in_second_half, small_parts,
+						default_parts),
+		cmocka_unit_test_setup_teardown(test_first_error_in_input_order, small_parts,
+						default_parts),
+		cmocka_unit_test_setup_teardown(test_allocation_failures_with_threads,
+						small_parts, default_parts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

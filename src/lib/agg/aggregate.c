@@ -145,7 +145,7 @@ enum hd_status hd_graph_values(const struct hd_view *v, struct hd_graph *g, stru
 	g->view = v;
 	size_t n = (size_t)v->n_nodes + 1;
 	bool mean = v->options.mean;
-	unsigned k = hd_parts_for(v->profile->n_sample_locs, HD_PARTS_MIN_FRAMES);
+	unsigned k = hd_parts_for(v->profile->n_sample_locs, hd_parts_min_frames());
 	if (k > v->n_stacks)
 		k = v->n_stacks ? (unsigned)v->n_stacks : 1;
 	struct values_part parts[HD_PARTS_MAX];

@@ -277,7 +277,7 @@ enum hd_status hd_edges_compute(const struct hd_view *v, const uint8_t *kept,
 	size_t n_slots = 0;
 	for (uint32_t l = 0; l < v->profile->n_locations; l++)
 		n_slots += v->loc_node_n[l];
-	unsigned k = hd_parts_for(v->profile->n_sample_locs, HD_PARTS_MIN_FRAMES);
+	unsigned k = hd_parts_for(v->profile->n_sample_locs, hd_parts_min_frames());
 	if (k > v->n_stacks)
 		k = v->n_stacks ? (unsigned)v->n_stacks : 1;
 	struct edges_part parts[HD_PARTS_MAX];

@@ -638,7 +638,7 @@ enum hd_status hd_proto_decode(struct hd_profile *p, const uint8_t *data,
 	c.err = err;
 	c.mark_step = len / HD_PB_MARKS + 1;
 	/* a buffer of fewer bytes holds fewer location ids: one part */
-	c.exact_locs = hd_parts_for(len, HD_PARTS_MIN_FRAMES) > 1;
+	c.exact_locs = hd_parts_for(len, hd_parts_min_frames()) > 1;
 	enum hd_status st;
 	if ((st = pass_count(&c)) || (st = check_counts(&c)) || (st = allocate(&c)))
 		goto out;

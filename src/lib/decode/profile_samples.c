@@ -228,7 +228,7 @@ enum hd_status hd_pb_fill_samples(struct hd_pbctx *c)
 	struct hd_profile *p = c->p;
 	if (c->n[F_SAMPLE] == 0 || c->n_marks == 0)
 		return HD_OK;
-	unsigned k = c->exact_locs ? hd_parts_for(c->n_sample_locs, HD_PARTS_MIN_FRAMES) : 1;
+	unsigned k = c->exact_locs ? hd_parts_for(c->n_sample_locs, hd_parts_min_frames()) : 1;
 	struct samples_part parts[HD_PARTS_MAX];
 	/* Part i starts at the first mark at or after i/k of the sample bytes. */
 	size_t lo = c->first[F_SAMPLE], hi = c->last_end[F_SAMPLE];
