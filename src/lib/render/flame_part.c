@@ -128,7 +128,7 @@ bool hd_ftpart_split(struct hd_ftpart *p, struct hd_ftitem *in, struct hd_ftitem
 		uint32_t g = p->gidx[i];
 		if (g & ENDS_BIT)
 			continue;
-		uint32_t pos = p->groups[g].first + p->groups[g].pad++;
+		uint32_t pos = p->groups[g].first + p->groups[g].filled++;
 		out[pos] = in[first + i];
 	}
 	return true;
@@ -251,7 +251,7 @@ static bool add_node(struct worker *w, const struct hd_ftgroup *g, uint64_t pare
 }
 
 /* A lone item below node `key`: one node per remaining frame, all as wide
- * as the item (so all drawn), no split needed. */
+ * as the item (so all drawn, or none), no split needed. */
 static bool add_chain(struct build *b, struct worker *w, struct hd_ftitem *it, uint64_t key)
 {
 	const struct hd_ftsrc *src = b->src;

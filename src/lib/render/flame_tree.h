@@ -107,7 +107,7 @@ struct hd_ftgroup {
 	uint32_t first;     /* item position of the group */
 	uint32_t n_cont;    /* items with frames after this one */
 	uint32_t n_items;   /* all items through it */
-	uint32_t pad;
+	uint32_t filled;    /* items written so far (while splitting) */
 	uint64_t pos, neg, self_pos, self_neg; /* wrapping sums of magnitudes */
 };
 
@@ -168,8 +168,9 @@ struct hd_ftree {
 /*
  * The nodes of `src` whose width (pos + neg) is at least `min_width`
  * (>= 1), with all their ancestors; every node when the source's widths
- * may overflow (then a narrow parent may have a wide child).
- * Returns HD_OK or HD_ERR_NOMEM.
+ * may overflow (then a narrow parent may have a wide child).  Uses up the
+ * source's items (their cursors move): one tree or one folded rendering
+ * per source.  Returns HD_OK or HD_ERR_NOMEM.
  */
 enum hd_status hd_ftree_build(struct hd_ftree *tree, const struct hd_ftsrc *src,
 			      int64_t min_width, struct hd_error *err);
