@@ -693,8 +693,9 @@ void hd_merger_free(struct hd_merger *merger);
  * result while later inputs are decoded on the other cores.  At most
  * threads + 1 inputs are decoded ahead of the caller, so memory stays
  * bounded by a few inputs.  Threads start only when the inputs are large
- * enough to pay for them (about 1 MiB of input bytes after the first,
- * estimated from the first); with one thread none is ever created.  Each
+ * enough to pay for them (the average size of the inputs read so far times
+ * the number left reaches about 1 MiB); with one thread none is ever
+ * created.  Each
  * decode may itself use hd_threads() threads: a caller that wants at most
  * N threads in all passes max_threads N and sets hd_set_threads(1) while
  * the loader lives (what the heapdoc program does).

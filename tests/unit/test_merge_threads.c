@@ -7,7 +7,8 @@
  * (generated bench-like series and the Go profiles of testdata); reads run
  * at most threads + 1 inputs ahead; the first failing input in input order
  * is the one reported whatever the threads decoded after it; small inputs
- * and --threads 1 create no thread; a fail-the-Nth-allocation sweep over
+ * and --threads 1 create no thread, a small first input before large ones
+ * does not keep them on one; a fail-the-Nth-allocation sweep over
  * the threaded path ends every run in HD_ERR_NOMEM or the right result.
  * ("threads" in the name: make check-tsan runs it under ThreadSanitizer.)
  */
@@ -510,6 +511,30 @@ static void test_small_inputs_use_one_thread(void **state)
 	hd_loader_free(l);
 	assert_true(atomic_load(&c.off_main));
 	assert_true(atomic_load(&c.max_ahead) <= 3);
+	/* A small first input does not keep large ones on one thread: the
+	 * estimate is made again after each input. */
+	struct input mixed[11];
+	mixed[0] = in[0];
+	for (unsigned k = 1; k < 11; k++)
+		gen_snapshot(k, 600, &mixed[k].data, &mixed[k].len), mixed[k].missing = false;
+	assert_true(mixed[0].len * 10 < mixed[1].len * 3);
+	hd_loader_set_parallel_min(mixed[1].len * 3);
+	hd_set_threads(2);
+	ctx_init(&c, mixed);
+	assert_int_equal(hd_loader_new(11, read_cb, &c, NULL, 0, &l, NULL), HD_OK);
+	for (size_t i = 0; i < 11; i++) {
+		struct hd_profile *p;
+		assert_int_equal(hd_loader_next(l, &p, NULL), HD_OK);
+		atomic_fetch_add(&c.delivered, 1);
+		hd_profile_free(p);
+		if (i == 0)
+			assert_int_equal(atomic_load(&c.reads), 1); /* no thread yet */
+		for (int w = 0; i == 1 && w < 2000 && atomic_load(&c.reads) < 3; w++)
+			nanosleep(&(struct timespec){0, 5000000}, NULL);
+	}
+	hd_loader_free(l);
+	assert_true(atomic_load(&c.off_main));
+	free_inputs(mixed + 1, 10);
 	free_inputs(in, n);
 	hd_set_threads(0);
 	hd_loader_set_parallel_min((uint64_t)1 << 20);

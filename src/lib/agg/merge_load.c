@@ -17,10 +17,10 @@
 #include "merge.h"
 
 /*
- * Below this many compressed bytes in the inputs still to come (estimated
- * from the size of input 0), no thread is started: a thread costs tens of
- * microseconds to start and join, and a small merge finishes in a few
- * milliseconds (measured in docs/internals/merge.md).
+ * Below this many input bytes still to come (estimated as the average size
+ * of the inputs read so far times the number left), no thread is started:
+ * a thread costs tens of microseconds to start and join, and a merge of a
+ * few small profiles finishes in a millisecond or two.
  */
 #define PARALLEL_MIN_BYTES ((uint64_t)1 << 20)
 
@@ -59,6 +59,10 @@ struct hd_loader {
 	size_t next_deliver; /* next input to hand out */
 	size_t claim_end;    /* claim nothing at or past this: an earlier input failed */
 	bool stopped;        /* an error was handed out: only free is allowed */
+
+	/* until the workers start, only the caller's thread reads these */
+	uint64_t bytes_read; /* the sizes of the inputs read so far */
+	bool started;        /* the workers were started (or tried) */
 };
 
 static bool can_claim(const struct hd_loader *l)
@@ -68,17 +72,20 @@ static bool can_claim(const struct hd_loader *l)
 
 static void *worker_main(void *arg);
 
-/* Starts the worker threads when the inputs are worth it.  Failing to
+/* Starts the worker threads once the inputs are worth it; called by the
+ * caller's thread after reading input k (len bytes), while the workers do
+ * not run yet - so inputs 0..k were all read by it, in order.  Failing to
  * start one is not an error: the others, and the caller, do its share. */
-static void maybe_start_workers(struct hd_loader *l, size_t first_len)
+static void maybe_start_workers(struct hd_loader *l, size_t k, size_t len)
 {
-	if (l->threads < 2 || l->n < 2)
+	l->bytes_read += len;
+	if (l->threads < 2 || k + 1 >= l->n)
 		return;
-	uint64_t rest = (uint64_t)first_len * (uint64_t)(l->n - 1);
-	if (first_len != 0 && rest / first_len != l->n - 1)
-		rest = UINT64_MAX;
+	uint64_t average = l->bytes_read / (k + 1), left = l->n - k - 1;
+	uint64_t rest = average > UINT64_MAX / left ? UINT64_MAX : average * left;
 	if (rest < parallel_min_bytes)
 		return;
+	l->started = true;
 	for (unsigned i = 0; i + 1 < l->threads; i++) {
 		if (pthread_create(&l->workers[l->n_workers], NULL, worker_main, l) != 0)
 			break;
@@ -87,7 +94,7 @@ static void maybe_start_workers(struct hd_loader *l, size_t first_len)
 }
 
 /* Reads and decodes input k into its slot; called without the lock. */
-static void load_one(struct hd_loader *l, size_t k, bool first)
+static void load_one(struct hd_loader *l, size_t k, bool on_caller)
 {
 	struct slot *s = &l->slots[k % l->window];
 	void *data = NULL;
@@ -97,8 +104,8 @@ static void load_one(struct hd_loader *l, size_t k, bool first)
 	s->err.msg[0] = '\0';
 	s->err.has_offset = false;
 	s->status = l->read(l->ctx, k, &data, &len, &s->err);
-	if (s->status == HD_OK && first)
-		maybe_start_workers(l, len);
+	if (s->status == HD_OK && on_caller && !l->started)
+		maybe_start_workers(l, k, len);
 	if (s->status == HD_OK)
 		s->status = hd_profile_parse(data, len, &l->limits, &s->profile, &s->err);
 	else if (s->err.code != s->status)
@@ -211,7 +218,7 @@ enum hd_status hd_loader_next(struct hd_loader *l, struct hd_profile **profile_r
 		if (can_claim(l)) {
 			size_t j = l->next_claim++;
 			pthread_mutex_unlock(&l->lock);
-			load_one(l, j, j == 0);
+			load_one(l, j, true);
 			pthread_mutex_lock(&l->lock);
 			finish_one(l, j);
 			continue;
