@@ -164,7 +164,8 @@ void hd_merger_free(struct hd_merger *m)
 		m->locs, m->loc_hash, m->lines, m->loc_tab.slots,
 		m->samples, m->sample_hash, m->sample_locs, m->labels, m->values,
 		m->sample_tab.slots, m->loc_map, m->fn_map, m->map_map,
-		m->key_slots, m->tmp_key, m->tmp_lines, m->pend, m->tmp_locs, m->tmp_labels, m->tmp_values,
+		m->key_slots, m->tmp_key, m->tmp_lines, m->pend, m->tmp_locs, m->tmp_labels,
+		m->tmp_values,
 		m->colmap, m->memo,
 	};
 	for (size_t i = 0; i < HD_ARRAY_SIZE(arrays); i++)

@@ -271,7 +271,8 @@ static bool loc_finish(struct hd_merger *m, const struct locwork *w)
 	    !GROW(m->locs, m->cap_locs, m->n_locs + 1) ||
 	    !GROW(m->loc_hash, m->cap_loc_hash, m->n_locs + 1))
 		return false;
-	copy(m->lines + m->n_lines, m->tmp_lines + w->line, (size_t)w->n_lines * sizeof(struct hd_line));
+	copy(m->lines + m->n_lines, m->tmp_lines + w->line,
+	     (size_t)w->n_lines * sizeof(struct hd_line));
 	struct hd_location *l = &m->locs[m->n_locs];
 	l->id = m->n_locs + 1;
 	l->address = w->address;
@@ -414,8 +415,8 @@ static int64_t scale_value(int64_t v, double ratio)
  * used in the batch are mapped together, see resolve_pending -, canonical
  * labels, hash) and the table slot it will probe is prefetched; then the
  * slots are read and the candidate samples' records prefetched, then their
- * stacks and labels; only then does each sample do its lookup-or-insert, in input
- * order as before.  The cache misses of a batch overlap instead of coming
+ * stacks and labels; only then does each sample do its lookup-or-insert,
+ * in input order as before.  The cache misses of a batch overlap instead of coming
  * one after another (the table and the merged stacks are far larger than
  * the caches); the prefetches are hints only, the lookups are the plain
  * ones, so the result cannot depend on them.
@@ -626,7 +627,8 @@ enum hd_status hd_merge_add_samples(struct hd_merger *m, const struct hd_merge_i
 			if (se && (se >> 32) == (batch[b].hash >> 32)) {
 				const struct msample *o = &m->samples[(uint32_t)se - 1];
 				__builtin_prefetch(m->sample_locs + o->first_loc);
-				__builtin_prefetch(m->sample_locs + o->first_loc + 16);
+				if (o->n_locs > 16)
+					__builtin_prefetch(m->sample_locs + o->first_loc + 16);
 				if (o->n_labels)
 					__builtin_prefetch(m->labels + o->first_label);
 			}
