@@ -6,11 +6,10 @@
  * pprof's Scale rounding and ScaleN drop rule, the pprof::base label,
  * sample type intersection, incompatibility errors, header rules, ASLR
  * address normalisation, batches (equal samples inside and across the
- * prefetch batches, mappings met in order of first use), incremental ==
- * batch, and a fail-the-Nth-allocation sweep, hd_profile_select with
- * pprof's stack edits.  The
- * corpus-level parity with `go tool pprof` is in
- * tests/parity/parity_diff.sh.
+ * prefetch batches, mappings met in order of first use, deep stacks),
+ * incremental == batch, and a fail-the-Nth-allocation sweep,
+ * hd_profile_select with pprof's stack edits.  The corpus-level parity
+ * with `go tool pprof` is in tests/parity/parity_diff.sh.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -18,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #include "common.h"
@@ -455,6 +455,44 @@ static void test_batches_keep_first_use_order(void **state)
 	hd_profile_free(p);
 }
 
+/* Deep stacks: a batch stops at 65536 frames; equal stacks still sum. */
+static void test_deep_stacks_across_batches(void **state)
+{
+	(void)state;
+	enum { DEPTH = 30000 };
+	struct hd_builder *b;
+	assert_int_equal(hd_builder_new(&b, NULL), HD_OK);
+	hd_builder_add_sample_type(b, hd_str_c("inuse_space"), hd_str_c("bytes"));
+	uint32_t locs[3];
+	for (int i = 0; i < 3; i++) {
+		struct hd_function f = {0};
+		f.name = hd_str_c(i == 0 ? "a" : i == 1 ? "b" : "c");
+		struct hd_line ln = {.function = hd_builder_intern_function(b, &f), .line = i};
+		locs[i] = hd_builder_add_location(b, HD_NONE, 0x1000 + (uint64_t)i, false, &ln, 1);
+	}
+	uint32_t *stack = malloc(DEPTH * sizeof(*stack));
+	assert_non_null(stack);
+	for (int s = 0; s < 5; s++) {
+		for (int k = 0; k < DEPTH; k++)
+			stack[k] = locs[(k + (s % 2)) % 3];
+		int64_t v = s + 1;
+		hd_builder_add_sample(b, stack, DEPTH, &v, NULL, 0);
+	}
+	free(stack);
+	struct hd_profile *p;
+	assert_int_equal(hd_builder_finish(b, &p, NULL), HD_OK);
+	struct hd_merge_input in = {p, 1, NULL, false};
+	struct hd_profile *m;
+	assert_int_equal(hd_profile_merge(&in, 1, &m, NULL), HD_OK);
+	assert_int_equal(m->n_samples, 2);
+	assert_int_equal(m->values[0], 1 + 3 + 5);
+	assert_int_equal(m->values[1], 2 + 4);
+	assert_int_equal(m->n_sample_locs, 2 * DEPTH);
+	assert_int_equal(m->n_locations, 3);
+	hd_profile_free(m);
+	hd_profile_free(p);
+}
+
 static void test_incremental_equals_batch(void **state)
 {
 	(void)state;
@@ -563,6 +601,7 @@ int main(void)
 		cmocka_unit_test(test_normalize_scales),
 		cmocka_unit_test(test_aslr_and_headers),
 		cmocka_unit_test(test_batches_keep_first_use_order),
+		cmocka_unit_test(test_deep_stacks_across_batches),
 		cmocka_unit_test(test_incremental_equals_batch),
 		cmocka_unit_test(test_select_and_edit),
 		cmocka_unit_test(test_alloc_failure_sweep),

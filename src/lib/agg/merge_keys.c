@@ -422,6 +422,9 @@ static int64_t scale_value(int64_t v, double ratio)
  * ones, so the result cannot depend on them.
  */
 #define BATCH 16
+/* ... or fewer, once they hold this many frames: the batch buffers stay
+ * small whatever the depth of a hostile profile's stacks */
+#define BATCH_FRAMES 65536
 
 struct pending {
 	uint64_t si;        /* the input's sample */
@@ -596,7 +599,7 @@ enum hd_status hd_merge_add_samples(struct hd_merger *m, const struct hd_merge_i
 		if (!hd_merge_idxtab_reserve(&m->sample_tab, m->n_samples + BATCH, m->sample_hash))
 			return hd_merge_nomem(m, err);
 		size_t nb = 0, n_tl = 0, n_tlab = 0, n_pend = 0;
-		for (; si < p->n_samples && nb < BATCH; si++) {
+		for (; si < p->n_samples && nb < BATCH && n_tl < BATCH_FRAMES; si++) {
 			if (keep && !keep[si])
 				continue;
 			bool skip;
