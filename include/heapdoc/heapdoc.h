@@ -688,17 +688,16 @@ void hd_merger_free(struct hd_merger *merger);
  * Ordered loading for merges of many inputs: an hd_loader reads and decodes
  * inputs 0..n_inputs-1 (hd_profile_parse() with `limits`) on up to
  * `max_threads` threads, the caller's included (0 = hd_threads()), and
- * hands them out strictly in input
- * order, so folding each into an hd_merger as it comes gives the sequential
- * result while later inputs are decoded on the other cores.  At most
- * threads + 1 inputs are decoded ahead of the caller, so memory stays
- * bounded by a few inputs.  Threads start only when the inputs are large
- * enough to pay for them (the average size of the inputs read so far times
- * the number left reaches about 1 MiB); with one thread none is ever
- * created.  Each
- * decode may itself use hd_threads() threads: a caller that wants at most
- * N threads in all passes max_threads N and sets hd_set_threads(1) while
- * the loader lives (what the heapdoc program does).
+ * hands them out strictly in input order, so folding each into an
+ * hd_merger as it comes gives the sequential result while later inputs are
+ * decoded on the other cores.  At most threads + 1 inputs are decoded
+ * ahead of the caller, so memory stays bounded by a few inputs.  Threads
+ * start only when the inputs are large enough to pay for them (the average
+ * size of the inputs read so far times the number left reaches about
+ * 1 MiB); with one thread none is ever created.  Each decode may itself
+ * use hd_threads() threads: a caller that wants at most N threads in all
+ * passes max_threads N and sets hd_set_threads(1) while the loader lives
+ * (what the heapdoc program does).
  * `read(ctx, i, &data, &len, err)` fetches input i's bytes into a buffer
  * from malloc() (the loader free()s it) and returns HD_OK, or an error
  * status with err filled in; it is called at most once per input, from any
