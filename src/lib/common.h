@@ -119,4 +119,34 @@ bool hd_str_has_prefix(struct hd_str s, const char *prefix);
 uint64_t hd_hash_bytes(const void *data, size_t len, uint64_t seed);
 uint64_t hd_hash_seed(void);
 
+/* a + b with Go's int64 wrap-around (pprof's sums wrap; C's overflow is undefined). */
+static inline int64_t hd_i64_add(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+
+/*
+ * A double from input arithmetic to an integer, saturating: C leaves a
+ * conversion out of range (or of NaN) undefined.  NaN gives 0.
+ */
+static inline int64_t hd_f64_to_i64(double x)
+{
+	if (!(x == x))
+		return 0;
+	if (x >= 9223372036854775807.0)
+		return INT64_MAX;
+	if (x <= -9223372036854775808.0)
+		return INT64_MIN;
+	return (int64_t)x;
+}
+
+static inline uint64_t hd_f64_to_u64(double x)
+{
+	if (!(x > 0))
+		return 0;
+	if (x >= 18446744073709551615.0)
+		return UINT64_MAX;
+	return (uint64_t)x;
+}
+
 #endif /* HD_COMMON_H */

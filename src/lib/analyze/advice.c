@@ -108,12 +108,12 @@ static void explain_map(struct hd_finding *f, const struct hd_diag_site_facts *x
 		e->growth_steps = b;
 		e->prealloc_n = e->count_max;
 		e->containers = li >= 0 && x->sizes[li].inuse_objects > 0 ?
-					(uint64_t)llround(fmax(1, x->sizes[li].inuse_objects)) : 0;
+					hd_f64_to_u64(round(fmax(1, (double)x->sizes[li].inuse_objects))) : 0;
 		double garbage = 0;
 		for (size_t i = 0; i < x->n_sizes; i++)
 			if (c->role[i] && (int)i != li)
 				garbage += x->sizes[i].alloc_bytes;
-		e->savings_bytes = (int64_t)garbage;
+		e->savings_bytes = hd_f64_to_i64(garbage);
 		hd_strlist_add(ev, a,
 			       "sizes %s bytes (%.0f%% of the allocated bytes here) are successive "
 			       "bucket arrays of a classic map with %llu-byte buckets (8 tophash bytes, "
@@ -136,7 +136,7 @@ static void explain_map(struct hd_finding *f, const struct hd_diag_site_facts *x
 			int ti = largest_role(x, 2);
 			double live = ti >= 0 ? x->sizes[ti].inuse_objects : 0;
 			double alloc = ti >= 0 ? x->sizes[ti].alloc_objects : 0;
-			uint64_t tables = (uint64_t)llround(fmax(live, 1));
+			uint64_t tables = hd_f64_to_u64(round(fmax(live, 1)));
 			/*
 			 * The live table count is a sampled estimate: widen it by two
 			 * standard deviations of a Poisson count of the raw samples.
@@ -148,11 +148,11 @@ static void explain_map(struct hd_finding *f, const struct hd_diag_site_facts *x
 			if (rel > 0.9)
 				rel = 0.9;
 			e->containers = 0;
-			e->count_min = (uint64_t)(fmax(1, (double)tables * (1 - rel)) * 448);
-			e->count_max = (uint64_t)((double)tables * (1 + rel) * 896);
+			e->count_min = hd_f64_to_u64(fmax(1, (double)tables * (1 - rel)) * 448);
+			e->count_max = hd_f64_to_u64((double)tables * (1 + rel) * 896);
 			e->growth_steps = 7;
 			e->prealloc_n = e->count_max;
-			e->savings_bytes = (int64_t)((alloc - live) * (double)c->swiss_table_bytes);
+			e->savings_bytes = hd_f64_to_i64((alloc - live) * (double)c->swiss_table_bytes);
 			if (e->savings_bytes < 0)
 				e->savings_bytes = 0;
 			char gs[48], ss[48];
@@ -244,9 +244,9 @@ static void explain_chain(struct hd_finding *f, const struct hd_diag_site_facts 
 	for (size_t i = 0; i < x->n_sizes; i++)
 		if (c->role[i] && (int)i != li)
 			garbage += x->sizes[i].alloc_bytes;
-	e->savings_bytes = (int64_t)garbage;
+	e->savings_bytes = hd_f64_to_i64(garbage);
 	if (li >= 0 && x->sizes[li].inuse_objects >= 1)
-		e->containers = (uint64_t)llround(x->sizes[li].inuse_objects);
+		e->containers = hd_f64_to_u64(round((double)x->sizes[li].inuse_objects));
 	char es[48];
 	snprintf(es, sizeof(es), "%llu", (unsigned long long)c->unit_min);
 	if (c->unit_max != c->unit_min)
@@ -299,8 +299,8 @@ static void explain_plain(struct hd_finding *f, const struct hd_diag_site_facts 
 		double objs = f->inuse_objects > 0 ? (double)f->inuse_objects : (double)f->alloc_objects;
 		e->unit = "objects";
 		e->unit_size_min = e->unit_size_max = c->main_size;
-		e->count_min = e->count_max = (uint64_t)llround(objs);
-		e->containers = (uint64_t)llround(objs);
+		e->count_min = e->count_max = hd_f64_to_u64(round(objs));
+		e->containers = hd_f64_to_u64(round(objs));
 		hd_strlist_add(ev, a, "%s%s objects of %llu bytes%s, no growth chain",
 			       c->single_size ? "one size holds the bytes: " : "",
 			       f->inuse_objects > 0 ? "in use" : "allocated",

@@ -388,6 +388,7 @@ static bool collect_profile(struct state *st, size_t k, uint8_t *std_memo,
 	const struct hd_profile *p = st->prof[k];
 	int ia = type_index(p, "alloc_objects"), ib = type_index(p, "alloc_space");
 	int ic = type_index(p, "inuse_objects"), id = type_index(p, "inuse_space");
+	const int cols[4] = {ia, ib, ic, id}; /* V_AO, V_AB, V_IO, V_IB */
 	for (uint64_t i = 0; i < p->n_samples; i++) {
 		const struct hd_sample *smp = &p->samples[i];
 		const int64_t *vals = hd_profile_sample_values(p, i);
@@ -439,11 +440,11 @@ static bool collect_profile(struct state *st, size_t k, uint8_t *std_memo,
 				loc_site[leaf_loc] = (uint32_t)si + 1;
 		}
 		struct site *s = &st->sites[si];
-		s->series[k] += vals[id];
-		s->alloc_series[k] += vals[ib];
+		s->series[k] = hd_i64_add(s->series[k], vals[id]);
+		s->alloc_series[k] = hd_i64_add(s->alloc_series[k], vals[ib]);
 		if (k == st->n_prof - 1)
 			for (int j = 0; j < 4; j++)
-				s->last[j] += (int64_t)v[j];
+				s->last[j] = hd_i64_add(s->last[j], vals[cols[j]]);
 		int64_t weight = vals[id] > 0 ? vals[id] : vals[ib] / 1024;
 		if (!s->has_best || s->best_prof != k || weight > s->best_weight) {
 			s->best_p = p;
@@ -456,9 +457,9 @@ static bool collect_profile(struct state *st, size_t k, uint8_t *std_memo,
 		int64_t size = 0;
 		if (!hd_sample_num_label(p, i, "bytes", &size) || size <= 0) {
 			if (v[0] > 0)
-				size = (int64_t)(v[1] / v[0]);
+				size = hd_f64_to_i64(v[1] / v[0]);
 			else if (v[2] > 0)
-				size = (int64_t)(v[3] / v[2]);
+				size = hd_f64_to_i64(v[3] / v[2]);
 		}
 		if (size > 0 && !size_add(st, (uint32_t)si, (uint32_t)k, (uint64_t)size, v))
 			return hd_error_set(err, HD_ERR_NOMEM, "out of memory") && false;
@@ -831,11 +832,11 @@ static enum hd_status build_owners(struct state *st, struct hd_diagnosis *d,
 		for (; j < n && hd_str_eq(items[j].owner, items[i].owner); j++) {
 			const struct site *s = &st->sites[items[j].site];
 			for (size_t k = 0; k < st->n_prof; k++) {
-				tmp.series[k] += s->series[k];
-				tmp.alloc_series[k] += s->alloc_series[k];
+				tmp.series[k] = hd_i64_add(tmp.series[k], s->series[k]);
+				tmp.alloc_series[k] = hd_i64_add(tmp.alloc_series[k], s->alloc_series[k]);
 			}
 			for (int v = 0; v < 4; v++)
-				tmp.last[v] += s->last[v];
+				tmp.last[v] = hd_i64_add(tmp.last[v], s->last[v]);
 		}
 		struct hd_owner_summary *w = &d->owners[o++];
 		struct hd_finding f;
@@ -937,8 +938,8 @@ static enum hd_status build_findings(struct state *st, struct hd_diagnosis *d,
 	}
 	int64_t total_inuse = 0, total_alloc = 0;
 	for (size_t i = 0; i < st->n_sites; i++) {
-		total_inuse += st->sites[i].last[V_IB];
-		total_alloc += st->sites[i].last[V_AB];
+		total_inuse = hd_i64_add(total_inuse, st->sites[i].last[V_IB]);
+		total_alloc = hd_i64_add(total_alloc, st->sites[i].last[V_AB]);
 	}
 	d->total_inuse_bytes = total_inuse;
 	d->total_alloc_bytes = total_alloc;
@@ -1015,10 +1016,10 @@ static enum hd_status build_findings(struct state *st, struct hd_diagnosis *d,
 			goto out;
 		for (size_t j = 0; j < n_cs; j++) {
 			f->sizes[j].size = cs[j].size;
-			f->sizes[j].alloc_objects = (int64_t)cs[j].alloc_objects;
-			f->sizes[j].alloc_bytes = (int64_t)cs[j].alloc_bytes;
-			f->sizes[j].inuse_objects = (int64_t)cs[j].inuse_objects;
-			f->sizes[j].inuse_bytes = (int64_t)cs[j].inuse_bytes;
+			f->sizes[j].alloc_objects = hd_f64_to_i64(cs[j].alloc_objects);
+			f->sizes[j].alloc_bytes = hd_f64_to_i64(cs[j].alloc_bytes);
+			f->sizes[j].inuse_objects = hd_f64_to_i64(cs[j].inuse_objects);
+			f->sizes[j].inuse_bytes = hd_f64_to_i64(cs[j].inuse_bytes);
 			f->sizes[j].role = "";
 		}
 		if ((rc = series_verdict(st, s, epochs, d->n_observations, f, err)) != HD_OK)

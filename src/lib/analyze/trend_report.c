@@ -240,15 +240,15 @@ static enum hd_status scan_profile(struct scan *sc, const struct hd_profile *p, 
 			hd_free(std);
 			return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
 		}
-		sc->sites.vals[rs * n + j] += v[vi];
-		sc->owners.vals[ro * n + j] += v[vi];
+		sc->sites.vals[rs * n + j] = hd_i64_add(sc->sites.vals[rs * n + j], v[vi]);
+		sc->owners.vals[ro * n + j] = hd_i64_add(sc->owners.vals[ro * n + j], v[vi]);
 		if (!last)
 			continue;
 		struct row_acc *rows[2] = {&sc->sites.rows[rs], &sc->owners.rows[ro]};
 		for (int k = 0; k < 2; k++) {
 			for (int t = 0; t < 4; t++)
 				if (idx[t] >= 0)
-					rows[k]->last4[t] += v[idx[t]];
+					rows[k]->last4[t] = hd_i64_add(rows[k]->last4[t], v[idx[t]]);
 		}
 		struct row_acc *r = rows[0];
 		if (!r->has_best || v[vi] > r->best_value) {
