@@ -320,16 +320,26 @@ static void test_large_threads(void **state)
 	hd_set_threads(0);
 	hd_ftsrc_release(&src);
 
-	for (int variant = 0; variant < 5; variant++) {
+	/* weights whose sums overflow int64: no pruning (a parent's width may
+	 * wrap below its child's), every node built */
+	int64_t *huge = malloc(FX_SAMPLES * sizeof(*huge));
+	assert_non_null(huge);
+	for (uint32_t i = 0; i < FX_SAMPLES; i++)
+		huge[i] = INT64_MAX / 3000 * (1 + i % 7) * (i % 5 ? 1 : -1);
+	o.weights = huge;
+	assert_int_equal(hd_ftsrc_build(&src, p, &o, false, NULL), HD_OK);
+	assert_false(src.exact_widths);
+	hd_ftsrc_release(&src);
+	for (int variant = 0; variant < 6; variant++) {
 		hd_flame_options_default(&o);
 		o.lines = variant == 1;
-		o.weights = variant == 2 || variant == 4 ? weights : NULL;
-		o.max_frames = variant >= 3 ? 1000000 : 10000;
-		o.min_width = variant >= 3 ? 0.0002 : 0.0005;
+		o.weights = variant == 2 || variant == 4 ? weights : variant == 5 ? huge : NULL;
+		o.max_frames = variant == 3 || variant == 4 ? 1000000 : 10000;
+		o.min_width = variant == 3 || variant == 4 ? 0.0002 : 0.0005;
 		size_t len1, len;
 		char *one = svg_threads(p, &o, 1, &len1);
 		assert_xml_chars(one, len1);
-		if (variant >= 3) {
+		if (variant == 3 || variant == 4) {
 			/* every node at least min_width wide is drawn, no other */
 			size_t want = oracle_wide_nodes(p, o.weights, o.min_width);
 			char drawn[64];
@@ -346,6 +356,7 @@ static void test_large_threads(void **state)
 		}
 		hd_bytes_free(one);
 	}
+	free(huge);
 	free(weights);
 	hd_profile_free(p);
 }

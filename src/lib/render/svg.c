@@ -104,6 +104,18 @@ static void put_pct(struct hd_buf *b, int64_t v, int64_t total)
 		hd_buf_printf(b, "%.2f%%", 100.0 * (double)v / (double)total);
 }
 
+/* Sums of huge weights may overflow int64: they wrap, as Go's int64 (and
+ * as they always did here), without undefined behaviour. */
+static inline int64_t wrap_add(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+
+static inline int64_t wrap_sub(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a - (uint64_t)b);
+}
+
 static uint64_t name_hash(struct hd_str s)
 {
 	uint64_t h = 1469598103934665603ull; /* FNV-1a: stable across runs */
@@ -116,8 +128,8 @@ static void frame_colour(char *out, size_t cap, const struct hd_ftree *t,
 			 const struct hd_ftnode *n, struct hd_str name)
 {
 	if (t->src->diff) {
-		int64_t w = n->pos + n->neg;
-		double r = w ? (double)(n->pos - n->neg) / (double)w : 0;
+		int64_t w = wrap_add(n->pos, n->neg);
+		double r = w ? (double)wrap_sub(n->pos, n->neg) / (double)w : 0;
 		int c = 255 - (int)lround(190 * fabs(r));
 		if (r >= 0)
 			snprintf(out, cap, "rgb(255,%d,%d)", c, c);
@@ -144,9 +156,9 @@ static void put_details(struct hd_buf *b, const struct hd_ftsrc *t, const struct
 		return;
 	}
 	hd_buf_append(b, "net ", 4);
-	put_value(b, n->pos - n->neg, t->unit);
+	put_value(b, wrap_sub(n->pos, n->neg), t->unit);
 	hd_buf_append(b, ", ", 2);
-	put_pct(b, n->pos - n->neg, t->total);
+	put_pct(b, wrap_sub(n->pos, n->neg), t->total);
 	hd_buf_append(b, "; grew ", 7);
 	put_value(b, n->pos, t->unit);
 	hd_buf_append(b, ", shrank ", 9);
@@ -183,7 +195,7 @@ static int width_desc(const void *a, const void *b)
 
 static inline int64_t node_width(const struct hd_ftnode *n)
 {
-	return n->pos + n->neg;
+	return wrap_add(n->pos, n->neg);
 }
 
 /* The drawing threshold of choose_frames() before the --max-frames cap. */
@@ -216,7 +228,7 @@ static long choose_frames(const struct hd_ftree *t, const struct hd_flame_option
 		qsort(w, k, sizeof(*w), width_desc);
 		/* Keep the frames strictly wider than the (max+1)th: ties are
 		 * dropped together, so the set stays closed under parents. */
-		min = w[max] + 1;
+		min = wrap_add(w[max], 1);
 		hd_free(w);
 		count = 0;
 		for (size_t i = 1; i < t->n_nodes; i++)
@@ -258,7 +270,7 @@ static bool layout_build(struct layout *L, const struct hd_ftree *t, int64_t min
 		for (uint32_t k = 0; k < L->kid_count[u]; k++) {
 			uint32_t c = L->kids[L->kid_first[u] + k];
 			L->x[c] = cx;
-			cx += node_width(&t->nodes[c]);
+			cx = wrap_add(cx, node_width(&t->nodes[c]));
 		}
 	}
 	return true;
@@ -312,7 +324,8 @@ static enum hd_status render(const struct hd_ftsrc *src, const struct hd_flame_o
 			     char **out_ret, size_t *len_ret, struct hd_error *err)
 {
 	struct hd_ftree t;
-	enum hd_status st = hd_ftree_build(&t, src, min_width(src->pos + src->neg, options), err);
+	int64_t min_drawn = min_width(wrap_add(src->pos, src->neg), options);
+	enum hd_status st = hd_ftree_build(&t, src, min_drawn, err);
 	if (st != HD_OK)
 		return st;
 	struct layout L;
