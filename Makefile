@@ -13,6 +13,7 @@
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
+TSAN_TESTS ?= threads|test_parts|test_stacks|test_gunzip|test_svg|test_folded
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -59,15 +60,15 @@ check-sanitize: deps $(ASAN_BUILD)/build.ninja
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j $(JOBS) -LE 'parity|slow'
 
-# The tests of the threaded paths (names containing "threads") once more
-# under ThreadSanitizer.
+# The tests of the threaded paths once more under ThreadSanitizer: every
+# test that runs its subject with several threads (hd_set_threads, --threads).
 $(TSAN_BUILD)/build.ninja: | deps
 	cmake --preset tsan >/dev/null
 
 check-tsan: deps $(TSAN_BUILD)/build.ninja
 	cmake --build $(TSAN_BUILD) -j $(JOBS)
 	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-		ctest --output-on-failure -j $(JOBS) -R threads
+		ctest --output-on-failure -j $(JOBS) -R '$(TSAN_TESTS)'
 
 bench: build
 	bash bench/run.sh
