@@ -264,7 +264,7 @@ fi
 # Where the time of `top` goes, stage by stage (bench/stages.c, CPU time).
 stages=""
 lib=$(dirname "$HEAPDOC")/libheapdoc.a
-if [ -f "$lib" ] && cc -O2 -Iinclude bench/stages.c "$lib" $(pkg-config --libs libdeflate libpcre2-8) \
+if [ -f "$lib" ] && cc -O2 -Iinclude bench/stages.c "$lib" $(pkg-config --libs libdeflate libpcre2-8 zlib) \
 	-lpthread -lm -o "$out/stages" 2>/dev/null; then
 	for f in "${singles[@]}"; do
 		stages+="- $("$out/stages" "$f" 3 2>&1 | sed "s|$root/||; s|$HD_SHARED/||")"$'\n'
