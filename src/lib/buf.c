@@ -106,3 +106,24 @@ char *hd_buf_detach(struct hd_buf *b, size_t *len_ret)
 	b->len = b->cap = 0;
 	return d;
 }
+
+bool hd_grow_array(void **arr, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return true;
+	size_t ncap = *cap ? *cap : 64;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2)
+			return false;
+		ncap *= 2;
+	}
+	size_t bytes;
+	if (hd_mul_overflow(ncap, size, &bytes))
+		return false;
+	void *n = hd_realloc(*arr, bytes);
+	if (!n)
+		return false;
+	*arr = n;
+	*cap = ncap;
+	return true;
+}

@@ -80,6 +80,13 @@ struct hd_buf {
 #define HD_BUF_INIT {NULL, 0, 0, false}
 void hd_buf_release(struct hd_buf *b);
 bool hd_buf_reserve(struct hd_buf *b, size_t extra);
+
+/*
+ * Grows the array *arr of *cap elements of `size` bytes to hold at least
+ * `need` (capacity doubled from 64, overflow-checked).  false, with *arr
+ * and *cap untouched, when memory runs out.
+ */
+bool hd_grow_array(void **arr, size_t *cap, size_t need, size_t size);
 bool hd_buf_append(struct hd_buf *b, const void *data, size_t len);
 bool hd_buf_putc(struct hd_buf *b, char c);
 bool hd_buf_printf(struct hd_buf *b, const char *fmt, ...) HD_PRINTF(2, 3);

@@ -22,27 +22,6 @@
  * ====================================================================== */
 
 /* Grows *arr (element size `size`) so that it holds at least `need`. */
-bool hd_merge_grow(void **arr, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return true;
-	size_t ncap = *cap ? *cap : 64;
-	while (ncap < need) {
-		if (ncap > SIZE_MAX / 2)
-			return false;
-		ncap *= 2;
-	}
-	size_t bytes;
-	if (hd_mul_overflow(ncap, size, &bytes))
-		return false;
-	void *n = hd_realloc(*arr, bytes);
-	if (!n)
-		return false;
-	*arr = n;
-	*cap = ncap;
-	return true;
-}
-
 bool hd_merge_idxtab_reserve(struct idxtab *t, uint64_t want, const uint64_t *hashes)
 {
 	if (t->slots && (want + 1) * 2 <= t->mask + 1)

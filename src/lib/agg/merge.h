@@ -15,9 +15,8 @@
  * ====================================================================== */
 
 /* Grows *arr (element size `size`) so that it holds at least `need`. */
-bool hd_merge_grow(void **arr, size_t *cap, size_t need, size_t size);
 
-#define GROW(arr, cap, need) hd_merge_grow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+#define GROW(arr, cap, need) hd_grow_array((void **)&(arr), &(cap), (need), sizeof(*(arr)))
 
 /* memcpy that accepts NULL when there is nothing to copy (empty arrays are
  * never allocated here; copy(NULL, ..., 0) is undefined). */

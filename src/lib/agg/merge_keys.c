@@ -399,14 +399,7 @@ static bool labels_equal(const struct hd_label *a, const struct hd_label *b, siz
  * conversion would be undefined. */
 static int64_t scale_value(int64_t v, double ratio)
 {
-	double r = round((double)v * ratio);
-	if (!(r == r))
-		return 0;
-	if (r >= 9223372036854775807.0)
-		return INT64_MAX;
-	if (r <= -9223372036854775808.0)
-		return INT64_MIN;
-	return (int64_t)r;
+	return hd_f64_to_i64(round((double)v * ratio));
 }
 
 /*

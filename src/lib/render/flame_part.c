@@ -41,26 +41,11 @@ void hd_ftpart_release(struct hd_ftpart *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static bool reserve(void **ptr, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return true;
-	size_t ncap = *cap ? *cap : 64;
-	while (ncap < need)
-		ncap *= 2;
-	void *n = hd_realloc(*ptr, ncap * size);
-	if (!n)
-		return false;
-	*ptr = n;
-	*cap = ncap;
-	return true;
-}
-
 bool hd_ftpart_split(struct hd_ftpart *p, struct hd_ftitem *in, struct hd_ftitem *out,
 		     uint32_t first, uint32_t n)
 {
 	const uint32_t *loc_first = p->src->loc_first, *loc_frames = p->src->loc_frames;
-	if (!reserve((void **)&p->gidx, &p->cap_gidx, n, sizeof(*p->gidx)))
+	if (!hd_grow_array((void **)&p->gidx, &p->cap_gidx, n, sizeof(*p->gidx)))
 		return false;
 	if (++p->stamp == 0) {
 		memset(p->frame_stamp, 0, p->src->n_frames * sizeof(*p->frame_stamp));
@@ -87,7 +72,7 @@ bool hd_ftpart_split(struct hd_ftpart *p, struct hd_ftitem *in, struct hd_ftitem
 		if ((e & ~(uint64_t)0xffffffffu) == stamp) {
 			g = (uint32_t)e;
 		} else {
-			if (!reserve((void **)&p->groups, &p->cap_groups, p->n_groups + 1,
+			if (!hd_grow_array((void **)&p->groups, &p->cap_groups, p->n_groups + 1,
 				     sizeof(*p->groups)))
 				return false;
 			g = (uint32_t)p->n_groups++;
@@ -233,7 +218,7 @@ static inline uint64_t node_key(uint32_t order, uint32_t depth)
 
 static bool push_task(struct task **t, size_t *n, size_t *cap, struct task v)
 {
-	if (!reserve((void **)t, cap, *n + 1, sizeof(**t)))
+	if (!hd_grow_array((void **)t, cap, *n + 1, sizeof(**t)))
 		return false;
 	(*t)[(*n)++] = v;
 	return true;
@@ -242,7 +227,7 @@ static bool push_task(struct task **t, size_t *n, size_t *cap, struct task v)
 static bool add_node(struct worker *w, const struct hd_ftgroup *g, uint64_t parent_key,
 		     uint32_t depth)
 {
-	if (!reserve((void **)&w->nodes, &w->cap_nodes, w->n_nodes + 1, sizeof(*w->nodes)))
+	if (!hd_grow_array((void **)&w->nodes, &w->cap_nodes, w->n_nodes + 1, sizeof(*w->nodes)))
 		return false;
 	w->nodes[w->n_nodes++] = (struct bnode){node_key(g->order, depth), parent_key, g->frame, 0,
 						(int64_t)g->pos, (int64_t)g->neg,

@@ -87,21 +87,6 @@ struct walker {
 	struct hd_buf path;
 };
 
-static bool grow(void **ptr, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return true;
-	size_t ncap = *cap ? *cap : 64;
-	while (ncap < need)
-		ncap *= 2;
-	void *n = hd_realloc(*ptr, ncap * size);
-	if (!n)
-		return false;
-	*ptr = n;
-	*cap = ncap;
-	return true;
-}
-
 static void self_suffix(struct entry *e, bool diff, uint64_t self_pos, uint64_t self_neg)
 {
 	int n = diff ? snprintf(e->suffix, sizeof(e->suffix), " %lld %lld", (long long)self_neg,
@@ -121,7 +106,7 @@ static bool expand(const struct folder *f, struct hd_ftpart *part, const struct 
 	if (!hd_ftpart_split(part, f->buf[g->buf], f->buf[!g->buf], g->first, g->n))
 		return false;
 	size_t begin = *n_ents;
-	if (!grow((void **)ents, cap_ents, begin + 2 * part->n_groups, sizeof(**ents)))
+	if (!hd_grow_array((void **)ents, cap_ents, begin + 2 * part->n_groups, sizeof(**ents)))
 		return false;
 	for (size_t i = 0; i < part->n_groups; i++) {
 		const struct hd_ftgroup *c = &part->groups[i];
@@ -197,7 +182,7 @@ static bool walk(const struct folder *f, struct walker *w, const struct entry *g
 	w->n_ents = 0;
 	w->n_stack = 0;
 	if (!expand(f, &w->part, g, &w->ents, &w->n_ents, &w->cap_ents) ||
-	    !grow((void **)&w->stack, &w->cap_stack, 1, sizeof(*w->stack)))
+	    !hd_grow_array((void **)&w->stack, &w->cap_stack, 1, sizeof(*w->stack)))
 		return false;
 	w->stack[w->n_stack++] = (struct frame){0, w->n_ents, 0, w->path.len};
 	while (w->n_stack > 0) {
@@ -218,7 +203,7 @@ static bool walk(const struct folder *f, struct walker *w, const struct entry *g
 			hd_buf_putc(&w->path, ';');
 			size_t base = w->n_ents;
 			if (!expand(f, &w->part, &e, &w->ents, &w->n_ents, &w->cap_ents) ||
-			    !grow((void **)&w->stack, &w->cap_stack, w->n_stack + 1,
+			    !hd_grow_array((void **)&w->stack, &w->cap_stack, w->n_stack + 1,
 				  sizeof(*w->stack)))
 				return false;
 			w->stack[w->n_stack++] =
@@ -280,8 +265,8 @@ static bool make_tasks(struct folder *f, unsigned threads, struct hd_ftpart *par
 	root.n = n_root;
 	if (n_root && !expand(f, part, &root, &f->tasks, &f->n_tasks, &cap))
 		return false;
-	if (!grow((void **)&f->task_path_off, &cap_off, f->n_tasks + 1, sizeof(size_t)) ||
-	    !grow((void **)&f->task_path_len, &cap_len, f->n_tasks + 1, sizeof(size_t)))
+	if (!hd_grow_array((void **)&f->task_path_off, &cap_off, f->n_tasks + 1, sizeof(size_t)) ||
+	    !hd_grow_array((void **)&f->task_path_len, &cap_len, f->n_tasks + 1, sizeof(size_t)))
 		return false;
 	memset(f->task_path_off, 0, f->n_tasks * sizeof(size_t));
 	memset(f->task_path_len, 0, f->n_tasks * sizeof(size_t));
@@ -309,9 +294,9 @@ static bool make_tasks(struct folder *f, unsigned threads, struct hd_ftpart *par
 		size_t len = f->paths.len - off;
 		size_t n = f->n_tasks - 1;
 		if (f->paths.failed || !expand(f, part, &g, &kids, &n_kids, &cap_kids) ||
-		    !grow((void **)&f->tasks, &cap, n + n_kids, sizeof(*f->tasks)) ||
-		    !grow((void **)&f->task_path_off, &cap_off, n + n_kids, sizeof(size_t)) ||
-		    !grow((void **)&f->task_path_len, &cap_len, n + n_kids, sizeof(size_t))) {
+		    !hd_grow_array((void **)&f->tasks, &cap, n + n_kids, sizeof(*f->tasks)) ||
+		    !hd_grow_array((void **)&f->task_path_off, &cap_off, n + n_kids, sizeof(size_t)) ||
+		    !hd_grow_array((void **)&f->task_path_len, &cap_len, n + n_kids, sizeof(size_t))) {
 			ok = false;
 			break;
 		}
