@@ -336,18 +336,15 @@ static void score_hyp(const struct hyp *h, const struct hd_cls_size *sizes, size
 		if (!in_score(sc, i))
 			continue;
 		/* the chain's sizes ascend: binary search */
-		bool on = false;
-		size_t lo = 0, hi = ns < 256 ? ns : 256;
+		size_t n_steps = ns < 256 ? ns : 256, lo = 0, hi = n_steps;
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
-			if (steps[mid].bytes < sizes[i].size) {
+			if (steps[mid].bytes < sizes[i].size)
 				lo = mid + 1;
-			} else {
-				on = steps[mid].bytes == sizes[i].size;
+			else
 				hi = mid;
-			}
 		}
-		on = lo < (ns < 256 ? ns : 256) && steps[lo].bytes == sizes[i].size;
+		bool on = lo < n_steps && steps[lo].bytes == sizes[i].size;
 		sc->on_chain += on;
 		sc->linked_bytes += on ? sizes[i].alloc_bytes : 0.5 * sizes[i].alloc_bytes;
 	}
