@@ -58,6 +58,38 @@ static void test_size_classes(void **state)
 		assert_int_equal(hd_go_size_class_round(hd_go_class_bytes(c) + 1),
 				 hd_go_class_bytes(c + 1));
 	}
+	/* the O(1) tables against a scan of the classes, for every small size */
+	unsigned c = 1;
+	for (uint64_t size = 1; size <= HD_GO_MAX_SMALL_SIZE; size++) {
+		while (hd_go_class_bytes(c) < size)
+			c++;
+		if (hd_go_size_class_round(size) != hd_go_class_bytes(c))
+			fail_msg("size %llu: %u, want %u", (unsigned long long)size,
+				 hd_go_size_class_round(size), hd_go_class_bytes(c));
+	}
+}
+
+/* hd_go_is_alloc_size holds every size hd_go_alloc_size returns, and no other. */
+static void test_is_alloc_size(void **state)
+{
+	(void)state;
+	for (uint64_t size = 1; size <= 3 * HD_GO_MAX_SMALL_SIZE; size++)
+		for (int minor = 17; minor <= 26; minor += 5)
+			for (int noscan = 0; noscan < 2; noscan++) {
+				uint64_t a = hd_go_alloc_size(minor, size, noscan);
+				if (!hd_go_is_alloc_size(a))
+					fail_msg("go1.%d size %llu noscan %d: %llu", minor,
+						 (unsigned long long)size, noscan,
+						 (unsigned long long)a);
+			}
+	assert_true(hd_go_is_alloc_size(UINT64_MAX));
+	assert_true(hd_go_is_alloc_size(hd_go_alloc_size(26, UINT64_MAX - 5, false)));
+	assert_true(hd_go_is_alloc_size(16));
+	assert_true(hd_go_is_alloc_size(40960));
+	assert_false(hd_go_is_alloc_size(0));
+	assert_false(hd_go_is_alloc_size(17));
+	assert_false(hd_go_is_alloc_size(32769));
+	assert_false(hd_go_is_alloc_size(40961));
 }
 
 static void test_roundupsize(void **state)
@@ -502,6 +534,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_size_classes),
+		cmocka_unit_test(test_is_alloc_size),
 		cmocka_unit_test(test_roundupsize),
 		cmocka_unit_test(test_nextslicecap),
 		cmocka_unit_test(test_chains_int64),

@@ -206,12 +206,22 @@ struct sizeset {
 	uint64_t v[HD_CLS_MAX_SIZES];
 	uint8_t idx[HD_CLS_MAX_SIZES];
 	size_t n;
+	/* bit i: sizes[i] was sampled and is a size the allocator can
+	 * record (hd_go_is_alloc_size), so some hypothesis may hold it */
+	uint64_t possible;
+	unsigned n_possible;
 };
 
 static void sizeset_init(struct sizeset *set, const struct hd_cls_size *sizes, size_t n)
 {
 	set->n = n < HD_CLS_MAX_SIZES ? n : HD_CLS_MAX_SIZES;
+	set->possible = 0;
+	set->n_possible = 0;
 	for (size_t i = 0; i < set->n; i++) {
+		if (sizes[i].alloc_bytes > 0 && hd_go_is_alloc_size(sizes[i].size)) {
+			set->possible |= UINT64_C(1) << i;
+			set->n_possible++;
+		}
 		/* insertion by (size, index): equal sizes keep the first index first */
 		size_t j = i;
 		while (j > 0 && set->v[j - 1] > sizes[i].size) {
@@ -251,7 +261,9 @@ static void score_hyp(const struct hyp *h, const struct hd_cls_size *sizes, size
 	bool valid[HD_CLS_MAX_SIZES];
 	uint64_t pos[HD_CLS_MAX_SIZES];
 	for (size_t i = 0; i < n; i++) {
-		valid[i] = sizes[i].alloc_bytes > 0 && hyp_position(h, sizes[i].size, &pos[i]);
+		/* hyp_position() holds only sizes the allocator records:
+		 * the others are rejected without asking it */
+		valid[i] = (set->possible >> i & 1) && hyp_position(h, sizes[i].size, &pos[i]);
 		if (valid[i]) {
 			sc->n_member++;
 		}
@@ -404,17 +416,20 @@ static void search(const struct hd_cls_size *sizes, size_t n, int minor, struct 
 	struct score sc;
 	struct sizeset set;
 	sizeset_init(&set, sizes, n);
+	/* No size a hypothesis could hold: every score would be empty. */
+	if (set.n_possible == 0)
+		return;
 	for (int ns = 0; ns < (headers ? 2 : 1); ns++) {
 		bool noscan = ns == 0;
 		/* one size cannot link: only a Swiss table split is possible */
-		for (size_t i = 0; n >= 2 && i < SLICE_UNITS; i++) {
+		for (size_t i = 0; set.n_possible >= 2 && i < SLICE_UNITS; i++) {
 			struct hyp h = {HYP_SLICE, minor, noscan, slice_unit(i)};
 			score_hyp(&h, sizes, n, &set, &sc);
 			consider(slice, &h, &sc);
 		}
 		if (!hd_go_swiss_default(minor)) {
 			/* key+value of at least one byte: BS >= 24 */
-			for (uint64_t j = 1; n >= 2 && j <= 256; j++) {
+			for (uint64_t j = 1; set.n_possible >= 2 && j <= 256; j++) {
 				struct hyp h = {HYP_CLASSIC, minor, noscan, 16 + 8 * j};
 				score_hyp(&h, sizes, n, &set, &sc);
 				consider(classic, &h, &sc);

@@ -24,6 +24,37 @@ static const uint32_t class_to_size[HD_GO_NUM_SIZE_CLASSES] = {
 	10240, 10880, 12288, 13568, 14336, 16384, 18432, 19072, 20480, 21760,
 	24576, 27264, 28672, 32768};
 
+/*
+ * size -> class in O(1), as the runtime's size_to_class8 (sizes up to
+ * 1024-8, by 8) and size_to_class128 (to 32768, by 128): every class size is
+ * a multiple of its step, so the smallest class >= the step's top is the
+ * smallest class >= size.  Derived from class_to_size; test_gomodel checks
+ * every size 1..32768 against a scan of the classes.
+ */
+static const uint8_t size_to_class8[1024 / 8 + 1] = {
+	0, 1, 2, 3, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
+	14, 14, 15, 15, 16, 16, 17, 17, 18, 18, 19, 19, 19, 19, 20, 20, 20, 20, 21,
+	21, 21, 21, 22, 22, 22, 22, 23, 23, 23, 23, 24, 24, 24, 24, 25, 25, 25, 25,
+	26, 26, 26, 26, 27, 27, 27, 27, 27, 27, 27, 27, 28, 28, 28, 28, 28, 28, 28,
+	28, 29, 29, 29, 29, 29, 29, 29, 29, 30, 30, 30, 30, 30, 30, 30, 30, 31, 31,
+	31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 32, 32, 32, 32, 32,
+	32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32};
+static const uint8_t size_to_class128[(32768 - 1024) / 128 + 1] = {
+	32, 33, 34, 35, 36, 37, 37, 38, 38, 39, 39, 40, 40, 40, 41, 41, 41, 42, 43,
+	43, 44, 44, 44, 44, 44, 45, 45, 45, 45, 45, 45, 46, 46, 46, 46, 47, 47, 47,
+	47, 47, 47, 48, 48, 48, 49, 49, 50, 51, 51, 51, 51, 51, 51, 51, 51, 51, 51,
+	52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 53, 53, 54, 54, 54, 54, 55, 55, 55,
+	55, 55, 56, 56, 56, 56, 56, 56, 56, 56, 56, 56, 56, 57, 57, 57, 57, 57, 57,
+	57, 57, 57, 57, 58, 58, 58, 58, 58, 58, 59, 59, 59, 59, 59, 59, 59, 59, 59,
+	59, 59, 59, 59, 59, 59, 59, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60,
+	60, 60, 60, 60, 61, 61, 61, 61, 61, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62,
+	62, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 64, 64, 64, 64, 64, 64, 64, 64,
+	64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 65, 65, 65, 65, 65,
+	65, 65, 65, 65, 65, 65, 65, 65, 65, 65, 65, 65, 65, 65, 65, 65, 66, 66, 66,
+	66, 66, 66, 66, 66, 66, 66, 66, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67,
+	67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67, 67,
+	67, 67};
+
 static int clamp_minor(int minor)
 {
 	if (minor < HD_GO_MIN_MINOR)
@@ -42,16 +73,10 @@ uint32_t hd_go_size_class_round(uint64_t size)
 {
 	if (size == 0 || size > HD_GO_MAX_SMALL_SIZE)
 		return 0;
-	/* Equivalent to size_to_class8/size_to_class128: the smallest class >= size. */
-	unsigned lo = 1, hi = HD_GO_NUM_SIZE_CLASSES - 1;
-	while (lo < hi) {
-		unsigned mid = (lo + hi) / 2;
-		if (class_to_size[mid] >= size)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return class_to_size[lo];
+	/* runtime/msize.go roundupsize: divRoundUp into the two tables */
+	if (size <= 1024 - 8)
+		return class_to_size[size_to_class8[(size + 7) / 8]];
+	return class_to_size[size_to_class128[(size - 1024 + 127) / 128]];
 }
 
 bool hd_go_has_malloc_headers(int minor)
@@ -111,6 +136,16 @@ uint64_t hd_go_alloc_size(int minor, uint64_t size, bool noscan)
 		return hd_go_size_class_round(req);
 	}
 	return page_round(size);
+}
+
+bool hd_go_is_alloc_size(uint64_t size)
+{
+	if (size == 0)
+		return false;
+	if (size <= HD_GO_MAX_SMALL_SIZE && hd_go_size_class_round(size) == size)
+		return true;
+	/* page_round(), including its overflow case (the size unchanged) */
+	return size % HD_GO_PAGE_SIZE == 0 || size > UINT64_MAX - (HD_GO_PAGE_SIZE - 1);
 }
 
 uint64_t hd_go_nextslicecap(int minor, uint64_t new_len, uint64_t old_cap)

@@ -58,6 +58,9 @@ uint64_t hd_go_roundupsize(int minor, uint64_t size, bool noscan);
  * tiny pointer-free objects).  0 for size 0.
  */
 uint64_t hd_go_alloc_size(int minor, uint64_t size, bool noscan);
+/* Whether size is a value hd_go_alloc_size() can return for some request,
+ * Go version and noscan: the tiny block, a size class or whole pages. */
+bool hd_go_is_alloc_size(uint64_t size);
 
 /* runtime.nextslicecap (1.22+) / the arithmetic inside growslice before. */
 uint64_t hd_go_nextslicecap(int minor, uint64_t new_len, uint64_t old_cap);
