@@ -409,8 +409,11 @@ static void consider(struct best *b, const struct hyp *h, const struct score *sc
 	}
 }
 
-static void search(const struct hd_cls_size *sizes, size_t n, int minor, struct best *slice,
-		   struct best *classic, struct best *swiss)
+/* What search() tries: slice hypotheses, map hypotheses, or both. */
+enum { SEARCH_SLICES = 1, SEARCH_MAPS = 2, SEARCH_ALL = 3 };
+
+static void search(const struct hd_cls_size *sizes, size_t n, int minor, unsigned what,
+		   struct best *slice, struct best *classic, struct best *swiss)
 {
 	bool headers = hd_go_has_malloc_headers(minor);
 	struct score sc;
@@ -422,12 +425,15 @@ static void search(const struct hd_cls_size *sizes, size_t n, int minor, struct 
 	for (int ns = 0; ns < (headers ? 2 : 1); ns++) {
 		bool noscan = ns == 0;
 		/* one size cannot link: only a Swiss table split is possible */
-		for (size_t i = 0; set.n_possible >= 2 && i < SLICE_UNITS; i++) {
+		for (size_t i = 0; (what & SEARCH_SLICES) && set.n_possible >= 2 && i < SLICE_UNITS;
+		     i++) {
 			struct hyp h = {HYP_SLICE, minor, noscan, slice_unit(i)};
 			score_hyp(&h, sizes, n, &set, &sc);
 			consider(slice, &h, &sc);
 		}
-		if (!hd_go_swiss_default(minor)) {
+		if (!(what & SEARCH_MAPS)) {
+			/* maps not asked for */
+		} else if (!hd_go_swiss_default(minor)) {
 			/* key+value of at least one byte: BS >= 24 */
 			for (uint64_t j = 1; set.n_possible >= 2 && j <= 256; j++) {
 				struct hyp h = {HYP_CLASSIC, minor, noscan, 16 + 8 * j};
@@ -512,14 +518,27 @@ void hd_classify_site(const struct hd_cls_size *sizes, size_t n, int go_minor,
 	struct best slice = {0}, classic = {0}, swiss = {0};
 	slice.sizes = classic.sizes = swiss.sizes = sizes;
 	slice.n = classic.n = swiss.n = n;
-	static const int families[] = {17, 21, 23, 26};
+	/*
+	 * With no version, every family of rules.  A hypothesis depends on the
+	 * version only through the malloc headers (1.22+), nextslicecap (1.18+)
+	 * and the map implementation (Swiss from 1.24), so two families' slice
+	 * or map searches are the same search when those agree: 1.21's classic
+	 * maps are 1.17's (no headers either), 1.26's slices are 1.23's.  A
+	 * repeated search only meets ties, which change nothing: it is skipped.
+	 */
+	static const struct {
+		int minor;
+		unsigned what;
+	} families[] = {
+		{17, SEARCH_ALL}, {21, SEARCH_SLICES}, {23, SEARCH_ALL}, {26, SEARCH_MAPS}};
 	if (n == 0) {
 		/* nothing to search: the frames and the source line decide below */
 	} else if (go_minor > 0) {
-		search(sizes, n, go_minor, &slice, &classic, &swiss);
+		search(sizes, n, go_minor, SEARCH_ALL, &slice, &classic, &swiss);
 	} else {
 		for (size_t f = 0; f < HD_ARRAY_SIZE(families); f++)
-			search(sizes, n, families[f], &slice, &classic, &swiss);
+			search(sizes, n, families[f].minor, families[f].what, &slice, &classic,
+			       &swiss);
 	}
 
 	/* standard-library frames decide buffers and builders */
