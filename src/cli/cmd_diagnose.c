@@ -300,6 +300,7 @@ int cmd_diagnose(int argc, char **argv)
 			break;
 		case HD_CLI_OPT_MAX_SAMPLES: case HD_CLI_OPT_MAX_STACK_DEPTH:
 		case HD_CLI_OPT_MAX_STRING: case HD_CLI_OPT_MAX_LINE:
+		case HD_CLI_OPT_THREADS:
 			if (hd_cli_limit_option("diagnose", c, optarg, &limits) < 0)
 				return HD_EXIT_USAGE;
 			break;

@@ -303,7 +303,7 @@ static bool parse_args(int argc, char **argv, struct trend_args *a, int *exit_re
 	optind = 1;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = getopt_long_only(argc, argv, ":h", longopts, NULL)) != -1) {
 		unsigned long long size;
 		char *end;
 		switch (c) {
@@ -382,6 +382,7 @@ static bool parse_args(int argc, char **argv, struct trend_args *a, int *exit_re
 			break;
 		case HD_CLI_OPT_MAX_SAMPLES: case HD_CLI_OPT_MAX_STACK_DEPTH:
 		case HD_CLI_OPT_MAX_STRING: case HD_CLI_OPT_MAX_LINE:
+		case HD_CLI_OPT_THREADS:
 			if (hd_cli_limit_option("trend", c, optarg, &a->limits) < 0)
 				goto usage_err;
 			break;
