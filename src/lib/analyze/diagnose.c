@@ -44,6 +44,7 @@ struct site {
 	int64_t best_weight;
 	bool has_best;
 	double rank_inuse, rank_alloc;
+	uint32_t last_size; /* size entry + 1 this site added to last (0: none) */
 };
 
 struct size_entry {
@@ -183,9 +184,26 @@ static long site_get(struct state *st, const struct site_key *key)
 	return (long)st->n_sites++;
 }
 
+/* Adds v to entry e (of the same site and size) for snapshot prof. */
+static void size_entry_add(struct size_entry *e, uint32_t prof, const double v[4])
+{
+	if (e->prof != prof) { /* a newer snapshot replaces the values */
+		e->prof = prof;
+		memset(e->v, 0, sizeof(e->v));
+	}
+	for (int k = 0; k < 4; k++)
+		e->v[k] += v[k];
+}
+
 static bool size_add(struct state *st, uint32_t site, uint32_t prof, uint64_t size,
 		     const double v[4])
 {
+	/* the samples of a site mostly repeat one size: try the last first */
+	uint32_t last = st->sites[site].last_size;
+	if (last && st->sizes[last - 1].size == size) {
+		size_entry_add(&st->sizes[last - 1], prof, v);
+		return true;
+	}
 	if ((st->size_tab.n + 1) * 2 > st->size_tab.cap && !rehash_sizes(st))
 		return false;
 	uint64_t h = size_hash(st, site, size);
@@ -197,12 +215,8 @@ static bool size_add(struct state *st, uint32_t site, uint32_t prof, uint64_t si
 			break;
 		struct size_entry *e = &st->sizes[s - 1];
 		if (e->site == site && e->size == size) {
-			if (e->prof != prof) { /* a newer snapshot replaces the values */
-				e->prof = prof;
-				memset(e->v, 0, sizeof(e->v));
-			}
-			for (int k = 0; k < 4; k++)
-				e->v[k] += v[k];
+			size_entry_add(e, prof, v);
+			st->sites[site].last_size = s;
 			return true;
 		}
 	}
@@ -222,6 +236,7 @@ static bool size_add(struct state *st, uint32_t site, uint32_t prof, uint64_t si
 	st->size_tab.slots[i] = (uint32_t)st->n_sizes + 1;
 	st->size_tab.n++;
 	st->n_sizes++;
+	st->sites[site].last_size = (uint32_t)st->n_sizes;
 	return true;
 }
 
@@ -888,7 +903,49 @@ static int cmp_rank(const void *a, const void *b)
 	c = hd_str_cmp(x->s->file, y->s->file);
 	if (c)
 		return c;
-	return x->s->line < y->s->line ? -1 : x->s->line > y->s->line;
+	if (x->s->line != y->s->line)
+		return x->s->line < y->s->line ? -1 : 1;
+	/* one leaf line with several owners: first seen first (a total order) */
+	return x->site < y->site ? -1 : x->site > y->site;
+}
+
+/*
+ * Puts the k first items of the cmp_rank order, sorted, in r[0..k): a heap
+ * of the k best so far (worst on top) instead of sorting every site - a
+ * large profile has 10^5 sites and shows ten.
+ */
+static void heap_down(struct rank_item *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t w = i, l = 2 * i + 1, r = l + 1;
+		if (l < n && cmp_rank(&h[l], &h[w]) > 0)
+			w = l;
+		if (r < n && cmp_rank(&h[r], &h[w]) > 0)
+			w = r;
+		if (w == i)
+			return;
+		struct rank_item t = h[i];
+		h[i] = h[w];
+		h[w] = t;
+		i = w;
+	}
+}
+
+static void rank_first(struct rank_item *r, size_t n, size_t k)
+{
+	if (k == 0 || k >= n / 4) {
+		if (n > 1)
+			qsort(r, n, sizeof(*r), cmp_rank);
+		return;
+	}
+	for (size_t i = k / 2; i-- > 0;)
+		heap_down(r, k, i);
+	for (size_t i = k; i < n; i++)
+		if (cmp_rank(&r[i], &r[0]) < 0) {
+			r[0] = r[i];
+			heap_down(r, k, 0);
+		}
+	qsort(r, k, sizeof(*r), cmp_rank);
 }
 
 static void state_release(struct state *st)
@@ -954,12 +1011,11 @@ static enum hd_status build_findings(struct state *st, struct hd_diagnosis *d,
 			continue;
 		rank[n_rank++] = (struct rank_item){i, s->last[V_IB], s->last[V_AB], s};
 	}
-	if (n_rank > 1)
-		qsort(rank, n_rank, sizeof(*rank), cmp_rank);
 	d->n_sites = n_rank;
 	size_t n_find = n_rank;
 	if (o->max_findings && n_find > o->max_findings)
 		n_find = o->max_findings;
+	rank_first(rank, n_rank, n_find < n_rank ? n_find : 0);
 	d->findings = n_find ? hd_arena_calloc(d->arena, n_find, sizeof(*d->findings)) : NULL;
 	cls = hd_calloc(n_find + 1, sizeof(*cls));
 	finding_of = hd_calloc(n_find + 1, sizeof(*finding_of));
