@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,6 +152,62 @@ static void test_single_profile(void **state)
 	hd_profile_free(p);
 }
 
+/*
+ * Many sites, many equal: the first k findings for max_findings = k are
+ * the first k of the full ranking (a bounded heap picks them), ties in
+ * bytes ordered by name and then by first appearance.
+ */
+static void test_ranking_first_k(void **state)
+{
+	(void)state;
+	enum { N = 120 };
+	static char names[N][32];
+	struct spec_sample s[N + 2];
+	for (int i = 0; i < N; i++) {
+		/* four in-use levels; names out of order so ties need the name */
+		snprintf(names[i], sizeof(names[i]), "main.site%03d", (i * 37) % N);
+		struct spec_sample x = {{names[i], "main.main", NULL, NULL}, 64, 10, 1 + i % 4};
+		s[i] = x;
+	}
+	/* one stdlib leaf line with two owners and the same values: first seen first */
+	struct spec_sample t[] = {
+		{{"bytes.growSlice", "main.zed", "main.main", NULL}, 4096, 3, 4},
+		{{"bytes.growSlice", "main.abe", "main.main", NULL}, 4096, 3, 4},
+	};
+	memcpy(s + N, t, sizeof(t));
+	struct hd_profile *p = build(s, N + 2, 1, 0, true);
+	struct hd_diagnose_options o;
+	hd_diagnose_options_default(&o);
+	o.max_findings = 0;
+	struct hd_diagnosis *all = NULL;
+	assert_int_equal(hd_diagnose((const struct hd_profile *const *)&p, 1, NULL, &o, &all, NULL), HD_OK);
+	assert_int_equal(all->n_findings, N + 2);
+	assert_string_equal(all->findings[0].site.function, "bytes.growSlice");
+	assert_string_equal(all->findings[0].owner.function, "main.zed");
+	assert_string_equal(all->findings[1].owner.function, "main.abe");
+	for (size_t i = 1; i < all->n_findings; i++) {
+		const struct hd_finding *a = &all->findings[i - 1], *b = &all->findings[i];
+		assert_true(a->inuse_bytes >= b->inuse_bytes);
+		if (a->inuse_bytes == b->inuse_bytes && a->alloc_bytes == b->alloc_bytes)
+			assert_true(strcmp(a->site.function, b->site.function) <= 0);
+	}
+	for (size_t k = 1; k <= 25; k += 3) {
+		struct hd_diagnosis *d = NULL;
+		o.max_findings = k;
+		assert_int_equal(hd_diagnose((const struct hd_profile *const *)&p, 1, NULL, &o, &d, NULL),
+				 HD_OK);
+		assert_int_equal(d->n_findings, k);
+		assert_int_equal(d->n_sites, N + 2);
+		for (size_t i = 0; i < k; i++) {
+			assert_string_equal(d->findings[i].site.function, all->findings[i].site.function);
+			assert_string_equal(d->findings[i].owner.function, all->findings[i].owner.function);
+		}
+		hd_diagnosis_free(d);
+	}
+	hd_diagnosis_free(all);
+	hd_profile_free(p);
+}
+
 static void test_series(void **state)
 {
 	(void)state;
@@ -251,6 +308,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_single_profile),
+		cmocka_unit_test(test_ranking_first_k),
 		cmocka_unit_test(test_series),
 		cmocka_unit_test(test_render),
 		cmocka_unit_test(test_errors),
