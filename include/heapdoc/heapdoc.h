@@ -382,6 +382,22 @@ struct hd_report_options {
 	 * matched against string labels ("key:value" when no key is given). */
 	const char *tagfocus;
 	const char *tagignore;
+	/* -tagroot / -tagleaf: comma-separated label keys.  Before any filter,
+	 * every sample gets one pseudo frame per key, named by the sample's
+	 * values of that label joined by commas (numbers scaled to -unit like
+	 * pprof's labels; "" when it has none) in a file named after the key:
+	 * -tagroot's first key becomes the new root, -tagleaf's last key the
+	 * new leaf (pprof's addLabelNodes). */
+	const char *tagroot;
+	const char *tagleaf;
+	/* -relative_percentages: percentages (and the total) of the samples
+	 * the filters kept, not of the whole profile. */
+	bool relative_percentages;
+	/* -divide_by: every value shown is multiplied by 1/divide_by and
+	 * truncated to an integer, as pprof's Ratio (its percentages do not
+	 * change); ignored unless 1/divide_by is positive and not 1 - 0 (the
+	 * default) means not set. */
+	double divide_by;
 	/* -unit: output unit for values: "minimum" (default; pprof's choice
 	 * from the smallest value shown), "auto" (per value), or a unit such
 	 * as "B", "kB", "MB", "GB", "s", "ms". */
@@ -416,7 +432,9 @@ enum {
 	HD_FILTER_SHOW = 1 << 3,
 	HD_FILTER_SHOW_FROM = 1 << 4,
 	HD_FILTER_TAGFOCUS = 1 << 5,
-	HD_FILTER_TAGIGNORE = 1 << 6
+	HD_FILTER_TAGIGNORE = 1 << 6,
+	HD_FILTER_TAGROOT = 1 << 7, /* no sample has a label of a -tagroot key */
+	HD_FILTER_TAGLEAF = 1 << 8
 };
 
 struct hd_view;
@@ -427,7 +445,8 @@ struct hd_view_summary {
 	struct hd_str sample_unit; /* "bytes" */
 	/* The report total, pprof's percentage denominator: the sum of |value|
 	 * over every sample before -focus and friends (samples with empty
-	 * stacks included); when samples are labelled pprof::base=true (a
+	 * stacks included; with -relative_percentages, over the samples the
+	 * filters kept); when samples are labelled pprof::base=true (a
 	 * -diff_base merge) and their sum is not 0, the sum over those only. */
 	int64_t total;
 	uint64_t n_samples;      /* samples kept by the filters (zero values included) */

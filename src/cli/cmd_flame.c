@@ -121,10 +121,16 @@ static int render_flame(struct hd_view *v, struct hd_cli_report *r, void *ctx,
 	return HD_EXIT_OK;
 }
 
+static bool prepare_flame(struct hd_cli_report *r)
+{
+	return hd_cli_report_no_divide_by(r, "flame");
+}
+
 int cmd_flame(int argc, char **argv)
 {
 	struct hd_flame_options fo;
 	hd_flame_options_default(&fo);
 	const struct hd_cli_extra extra = {flame_options, flame_option, &fo};
-	return hd_cli_report_run(argc, argv, &extra, false, usage, NULL, render_flame, &fo);
+	return hd_cli_report_run(argc, argv, &extra, false, usage, prepare_flame, render_flame,
+				 &fo);
 }

@@ -54,7 +54,13 @@ static int render_folded(struct hd_view *v, struct hd_cli_report *r, void *ctx,
 	return HD_EXIT_OK;
 }
 
+static bool prepare_folded(struct hd_cli_report *r)
+{
+	return hd_cli_report_no_divide_by(r, "folded");
+}
+
 int cmd_folded(int argc, char **argv)
 {
-	return hd_cli_report_run(argc, argv, NULL, false, usage, NULL, render_folded, NULL);
+	return hd_cli_report_run(argc, argv, NULL, false, usage, prepare_folded, render_folded,
+				 NULL);
 }

@@ -28,9 +28,10 @@ static void usage(FILE *f)
 }
 
 /* As pprof's printTraces: no trimPath on traces. */
-static void prepare_traces(struct hd_cli_report *r)
+static bool prepare_traces(struct hd_cli_report *r)
 {
 	r->ropt.raw_paths = true;
+	return true;
 }
 
 static int render_traces(struct hd_view *v, struct hd_cli_report *r, void *ctx,

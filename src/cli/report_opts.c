@@ -9,6 +9,7 @@
  * subtracts the bases like `go tool pprof`.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +23,8 @@ enum {
 	OPT_EDGEFRACTION, OPT_TRIM, OPT_CUM, OPT_FLAT, OPT_UNIT, OPT_FOCUS, OPT_IGNORE,
 	OPT_HIDE, OPT_SHOW, OPT_SHOW_FROM, OPT_PRUNE_FROM, OPT_TAGFOCUS, OPT_TAGIGNORE,
 	OPT_ALL_FRAMES, OPT_DROP_NEGATIVE, OPT_FORMAT, OPT_JSON, OPT_BASE, OPT_DIFF_BASE,
-	OPT_NORMALIZE, OPT_MAX_INPUT, OPT_MAX_DECOMPRESSED, OPT_OUTPUT, OPT_HELP
+	OPT_NORMALIZE, OPT_MAX_INPUT, OPT_MAX_DECOMPRESSED, OPT_OUTPUT, OPT_HELP, OPT_TAGROOT,
+	OPT_TAGLEAF, OPT_RELATIVE, OPT_DIVIDE_BY
 };
 
 /* Booleans take an optional "=true/false" like Go's flag package. */
@@ -54,6 +56,10 @@ static const struct option shared_options[] = {
 	{"prune_from", required_argument, NULL, OPT_PRUNE_FROM},
 	{"tagfocus", required_argument, NULL, OPT_TAGFOCUS},
 	{"tagignore", required_argument, NULL, OPT_TAGIGNORE},
+	{"tagroot", required_argument, NULL, OPT_TAGROOT},
+	{"tagleaf", required_argument, NULL, OPT_TAGLEAF},
+	{"relative_percentages", optional_argument, NULL, OPT_RELATIVE},
+	{"divide_by", required_argument, NULL, OPT_DIVIDE_BY},
 	{"all_frames", optional_argument, NULL, OPT_ALL_FRAMES},
 	{"drop_negative", optional_argument, NULL, OPT_DROP_NEGATIVE},
 	{"format", required_argument, NULL, OPT_FORMAT},
@@ -98,6 +104,11 @@ void hd_cli_report_help(FILE *f)
 		"  -tagfocus [KEY=]V      keep samples whose label matches: a numeric range\n"
 		"                         (64kb, 1mb:2mb, :4kb, 100:) or regexps (a,b)\n"
 		"  -tagignore [KEY=]V     drop samples whose label matches\n"
+		"  -tagroot KEYS          add a frame per label KEY (comma-separated) at\n"
+		"                         the root of each sample, named by its values\n"
+		"  -tagleaf KEYS          the same at the leaf (-tagleaf=bytes: object sizes)\n"
+		"  -relative_percentages  percentages of what the filters kept, not of all\n"
+		"  -divide_by F           show every value divided by F (default 1)\n"
 		"  -all_frames            ignore the profile's drop_frames/keep_frames\n"
 		"  -drop_negative         leave out rows with negative values\n"
 		"  -base FILE             subtract FILE (repeatable)\n"
@@ -234,6 +245,25 @@ static bool apply(struct hd_cli_report *r, struct parse_state *s, const char *cm
 	case OPT_PRUNE_FROM: o->prune_from = arg; return true;
 	case OPT_TAGFOCUS: o->tagfocus = arg; return true;
 	case OPT_TAGIGNORE: o->tagignore = arg; return true;
+	case OPT_TAGROOT: o->tagroot = arg; return true;
+	case OPT_TAGLEAF: o->tagleaf = arg; return true;
+	case OPT_RELATIVE: return parse_bool(cmd, name, arg, &o->relative_percentages);
+	case OPT_DIVIDE_BY: {
+		/* strconv.ParseFloat; pprof refuses 0 ("zero divisor specified") */
+		char *end;
+		errno = 0;
+		double v = strtod(arg, &end);
+		if (end == arg || *end || errno == ERANGE) {
+			hd_cli_error("%s: invalid value '%s' for -%s: not a number", cmd, arg, name);
+			return false;
+		}
+		if (v == 0) {
+			hd_cli_error("%s: -%s: zero divisor specified", cmd, name);
+			return false;
+		}
+		o->divide_by = v;
+		return true;
+	}
 	case OPT_ALL_FRAMES: return parse_bool(cmd, name, arg, &o->all_frames);
 	case OPT_DROP_NEGATIVE: return parse_bool(cmd, name, arg, &o->drop_negative);
 	case OPT_FORMAT:
@@ -442,6 +472,7 @@ struct hd_view *hd_cli_report_view(struct hd_cli_report *r, const struct hd_prof
 		{HD_FILTER_FOCUS, "focus"}, {HD_FILTER_IGNORE, "ignore"}, {HD_FILTER_HIDE, "hide"},
 		{HD_FILTER_SHOW, "show"}, {HD_FILTER_SHOW_FROM, "show_from"},
 		{HD_FILTER_TAGFOCUS, "tagfocus"}, {HD_FILTER_TAGIGNORE, "tagignore"},
+		{HD_FILTER_TAGROOT, "tagroot"}, {HD_FILTER_TAGLEAF, "tagleaf"},
 	};
 	for (size_t i = 0; i < sizeof(warn) / sizeof(warn[0]); i++)
 		if (sum.unmatched & warn[i].bit)
@@ -456,9 +487,17 @@ bool hd_cli_report_write(const struct hd_cli_report *r, const char *text, size_t
 	return hd_cli_write_output(r->output ? r->output : "-", text, len);
 }
 
+bool hd_cli_report_no_divide_by(const struct hd_cli_report *r, const char *cmd)
+{
+	if (r->ropt.divide_by == 0)
+		return true;
+	hd_cli_error("%s: -divide_by applies to top, traces and peek only", cmd);
+	return false;
+}
+
 int hd_cli_report_run(int argc, char **argv, const struct hd_cli_extra *extra,
 		      bool positional_regex, void (*usage)(FILE *),
-		      void (*prepare)(struct hd_cli_report *r), hd_cli_render_fn render,
+		      bool (*prepare)(struct hd_cli_report *r), hd_cli_render_fn render,
 		      void *ctx)
 {
 	struct hd_cli_report r;
@@ -467,8 +506,10 @@ int hd_cli_report_run(int argc, char **argv, const struct hd_cli_extra *extra,
 		hd_cli_report_release(&r);
 		return rc;
 	}
-	if (prepare)
-		prepare(&r);
+	if (prepare && !prepare(&r)) {
+		hd_cli_report_release(&r);
+		return HD_EXIT_USAGE;
+	}
 	rc = HD_EXIT_ERROR;
 	struct hd_profile *p = hd_cli_report_load(&r);
 	struct hd_view *v = p ? hd_cli_report_view(&r, p, &rc) : NULL;

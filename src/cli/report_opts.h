@@ -91,12 +91,17 @@ typedef int (*hd_cli_render_fn)(struct hd_view *v, struct hd_cli_report *r, void
 /*
  * Runs a report command end to end - parse argv (hd_cli_report_parse), load
  * and combine the sources, build the view, render(), write to -o or stdout -
- * and returns its exit code.  `prepare` (may be NULL) adjusts r->ropt after
- * parsing, before the view is built.
+ * and returns its exit code.  `prepare` (may be NULL) checks and adjusts
+ * r->ropt after parsing, before any input is read; when it returns false
+ * (after printing why) the command exits with HD_EXIT_USAGE.
  */
 int hd_cli_report_run(int argc, char **argv, const struct hd_cli_extra *extra,
 		      bool positional_regex, void (*usage)(FILE *),
-		      void (*prepare)(struct hd_cli_report *r), hd_cli_render_fn render,
+		      bool (*prepare)(struct hd_cli_report *r), hd_cli_render_fn render,
 		      void *ctx);
+
+/* For prepare: refuses -divide_by, which only top, traces and peek apply
+ * (`cmd` names the command in the message). */
+bool hd_cli_report_no_divide_by(const struct hd_cli_report *r, const char *cmd);
 
 #endif /* HD_REPORT_OPTS_H */

@@ -14,7 +14,8 @@
 // with the differences on stdout (named by the heapdoc file), 2 on
 // unreadable input.  With -text, two -top text reports are compared line
 // by line, runs of rows pprof may order either way sorted first; with
-// -peek, two -peek reports, runs of edges of equal |weight| sorted first.
+// -peek, two -peek reports, runs of edges of equal |weight| sorted first,
+// then runs of entries of equal flat and name.
 package main
 
 import (
@@ -274,6 +275,70 @@ func canonicalPeek(data string) []string {
 			j++
 		}
 		sort.Strings(out[i:j])
+		i = j
+	}
+	return canonicalPeekEntries(out)
+}
+
+// canonicalPeekEntries sorts each run of consecutive -peek entries (the
+// blocks between separator lines) whose entry line has the same flat and
+// name: pprof's FlatNameOrder finds such nodes equal (comparePrintableName
+// falls back to equal names) and leaves their order to the sort.  The sum%
+// column, equal position by position within a run, stays in place.
+func canonicalPeekEntries(lines []string) []string {
+	const sep = "----------------------------------------------------------+-------------"
+	type block struct {
+		lines []string
+		entry int // index of the entry line in lines, -1 if none
+		flat, name, sum string
+	}
+	var blocks []block
+	cur := block{entry: -1}
+	flush := func() {
+		blocks = append(blocks, cur)
+		cur = block{entry: -1}
+	}
+	for _, l := range lines {
+		if l == sep {
+			flush()
+			cur.lines = append(cur.lines, l)
+			continue
+		}
+		cur.lines = append(cur.lines, l)
+		bar := strings.Index(l, "| ")
+		if cur.entry < 0 && bar > 0 && strings.Contains(l[:bar], "%") {
+			f := strings.Fields(l[:bar])
+			if len(f) >= 5 {
+				cur.entry = len(cur.lines) - 1
+				cur.flat, cur.sum, cur.name = f[0], f[2], strings.TrimSpace(l[bar+1:])
+			}
+		}
+	}
+	flush()
+	masked := func(b block) string {
+		ls := append([]string(nil), b.lines...)
+		if b.entry >= 0 {
+			ls[b.entry] = strings.Replace(ls[b.entry], b.sum, "SUM", 1)
+		}
+		return strings.Join(ls, "\n")
+	}
+	var out []string
+	for i := 0; i < len(blocks); {
+		j := i + 1
+		for j < len(blocks) && blocks[i].entry >= 0 && blocks[j].entry >= 0 &&
+			blocks[j].flat == blocks[i].flat && blocks[j].name == blocks[i].name {
+			j++
+		}
+		run := blocks[i:j]
+		sums := make([]string, len(run))
+		texts := make([]string, len(run))
+		for k, b := range run {
+			sums[k], texts[k] = b.sum, masked(b)
+		}
+		sort.Strings(texts)
+		for k, t := range texts {
+			out = append(out, strings.Split(strings.Replace(t, "SUM", sums[k], 1), "\n")...)
+		}
 		i = j
 	}
 	return out

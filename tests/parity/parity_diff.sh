@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# parity_diff.sh - heapdoc's merge, -base, -diff_base and -normalize against
+# parity_diff.sh - heapdoc's merge, -base, -diff_base, -normalize and -divide_by against
 # `go tool pprof` on the parca-many series (../shared/corpus) and the
 # snapshot series in testdata/profiles: the profile heapdoc writes must give
 # the same `-top -unit=B -nodefraction=0` as pprof doing the operation
@@ -65,6 +65,21 @@ check() {
 	done
 }
 
+# check_raw NAME ARGS...: merge ARGS -o and pprof -proto ARGS give the same
+# -raw dump (for options whose effect on values a -top of the written
+# profile cannot show exactly: -divide_by truncates per sample).
+check_raw() {
+	local name=$1; shift
+	checks=$((checks + 1))
+	if ! "$HEAPDOC" merge "$@" -o "$tmp/h.pb.gz" 2>"$tmp/err"; then
+		echo "FAIL $name: heapdoc merge failed: $(cat "$tmp/err")"; fails=$((fails + 1)); return
+	fi
+	pprof -proto "$@" >"$tmp/p.pb.gz" 2>/dev/null
+	if ! cmp -s <(pprof -raw "$tmp/h.pb.gz" 2>&1) <(pprof -raw "$tmp/p.pb.gz" 2>&1); then
+		echo "FAIL $name: -raw dumps differ"; fails=$((fails + 1))
+	fi
+}
+
 series() {
 	local dir=$1
 	local files=()
@@ -73,6 +88,7 @@ series() {
 	local first=${files[0]} last=${files[${#files[@]} - 1]} label
 	label=${dir#"$HD_SRCDIR/"}
 	check "$label merge-all" "${files[@]}" -- "${files[@]}"
+	check_raw "$label -divide_by" -divide_by=3 -diff_base "$first" "$last"
 	check "$label -base" -base "$first" "$last" -- -base "$first" "$last"
 	check "$label -diff_base" -diff_base "$first" "$last" -- -diff_base "$first" "$last"
 	FILTERED=1 check "$label -focus" -focus=runtime "$last" -- -focus=runtime "$last"

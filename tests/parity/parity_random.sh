@@ -6,7 +6,8 @@
 # drop_frames/keep_frames (also an invalid one), comments, durations.  For
 # each profile, `top` under a matrix of options (every granularity,
 # -noinlines, -cum, -nodecount, -nodefraction, -drop_negative, -mean, every
-# filter, tag ranges and regexps, -unit, -trim=false, -edgefraction), and
+# filter, tag ranges and regexps, -tagroot/-tagleaf, -relative_percentages,
+# -divide_by, -unit, -trim=false, -edgefraction), and
 # `traces` and `peek` under a few, must print what pprof prints, byte for
 # byte - except the order of rows sharing flat and name, and of peek edges
 # of weights w and -w, which pprof leaves unspecified (cmptop -text/-peek
@@ -34,6 +35,18 @@ check_seed() {
 	local seed=$1 w=$2 n=0
 	local prof=$w/r.pb base=$w/b.pb
 	"$w/../genprof" "$seed" "$prof" "$base" || { echo "FAIL seed $seed: genprof"; echo "checks 1"; return; }
+	# Both tools must read both profiles: two empty reports compare equal.
+	local f
+	for f in "$prof" "$base"; do
+		if ! $PPROF -raw "$f" >/dev/null 2>"$w/p.err"; then
+			echo "FAIL seed $seed: pprof cannot read $(basename "$f"): $(head -1 "$w/p.err")"
+			echo "checks 1"; return
+		fi
+		if ! "$HEAPDOC" dump "$f" >/dev/null 2>"$w/h.err"; then
+			echo "FAIL seed $seed: heapdoc cannot read $(basename "$f"): $(head -1 "$w/h.err")"
+			echo "checks 1"; return
+		fi
+	done
 	# compare KIND ARGS...: pprof -KIND ARGS vs heapdoc KIND ARGS; for peek
 	# the first ARG is the regexp (pprof: -peek RE, heapdoc: peek ... RE).
 	compare() {
@@ -46,6 +59,11 @@ check_seed() {
 		else
 			$PPROF -$kind -symbolize=none "$@" >"$w/p.txt" 2>/dev/null
 			"$HEAPDOC" $kind "$@" >"$w/h.txt" 2>"$w/h.err"
+		fi
+		# -peek of a regexp no node matches prints nothing in both tools
+		if [ "$kind" != peek ] && [ ! -s "$w/p.txt" ]; then
+			echo "FAIL seed $seed: $kind $*: pprof printed nothing"
+			return
 		fi
 		if [ "$kind" = top ] || [ "$kind" = peek ]; then
 			"$w/../cmptop" -$([ "$kind" = top ] && echo text || echo peek) \
@@ -104,8 +122,25 @@ check_seed() {
 -tagignore=region=global
 -tagignore=:512
 -focus=nomatchatall
+-tagroot=region
+-tagleaf=bytes
+-tagroot=region,request -tagleaf=bytes -lines
+-tagleaf=request,region -unit=kB -cum
+-tagroot=nosuchkey -tagleaf=,
+-tagroot=region -focus=eu -noinlines
+-tagleaf=bytes -tagfocus=bytes=1kb: -files
+-relative_percentages -focus=main\.(handle|load)
+-relative_percentages -tagfocus=region=eu -mean
+-relative_percentages -hide=runtime -show_from=walk -lines
+-relative_percentages=false -focus=app
+-divide_by=3
+-divide_by=0.5 -lines
+-divide_by=1000 -unit=auto
+-divide_by=-2
+-divide_by=7 -mean -nodefraction=0.02
 EOF
-	for a in "" "-lines" "-focus=main -noinlines" "-tagfocus=region=eu"; do
+	for a in "" "-lines" "-focus=main -noinlines" "-tagfocus=region=eu" "-tagleaf=bytes -tagroot=region" \
+		"-divide_by=7"; do
 		# shellcheck disable=SC2086
 		compare traces $a "$prof"
 	done
@@ -113,7 +148,10 @@ EOF
 	compare peek 'Cache|walk' -lines "$prof"
 	compare peek 'runtime\.m' -cum "$prof"
 	compare peek '.' -focus=load -hide=sync "$prof"
-	for a in "-base=$base" "-diff_base=$base" "-diff_base=$base -lines -cum" "-base=$base -drop_negative"; do
+	compare peek 'main' -tagroot=region "$prof"
+	compare peek 'load' -divide_by=2 -relative_percentages -focus=load "$prof"
+	for a in "-base=$base" "-diff_base=$base" "-diff_base=$base -lines -cum" "-base=$base -drop_negative" \
+		"-diff_base=$base -relative_percentages -focus=main" "-base=$base -tagleaf=region"; do
 		# shellcheck disable=SC2086
 		compare top $a "$prof"
 	done

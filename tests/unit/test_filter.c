@@ -385,6 +385,82 @@ static void test_tag_filters(void **state)
 	hd_profile_free(p);
 }
 
+/*
+ * -tagroot/-tagleaf frames (pprof's addLabelNodes), -relative_percentages
+ * totals and -divide_by values on label_profile(): bytes 32 region eu (1),
+ * bytes 65536 region us (2), request 4096 (4), no label (8).
+ */
+static void test_label_frames_relative_divide(void **state)
+{
+	(void)state;
+	struct hd_profile *p = label_profile();
+	struct hd_report_options o;
+	hd_report_options_default(&o);
+	o.tagleaf = "bytes";
+	o.tagroot = "region,,request";
+	struct hd_view *v = view_with(p, &o);
+	/* leaf: bytes; root: region outermost, then request; a frame named ""
+	 * (shown as pprof shows it) when the sample has no such label */
+	assert_string_equal(stacks(v), "32<main.a<<unknown><eu;65536<main.a<<unknown><us;"
+					"<unknown><main.a<4096<<unknown>;"
+					"<unknown><main.a<<unknown><<unknown>");
+	struct hd_view_summary s;
+	hd_view_summary(v, &s);
+	assert_int_equal(s.unmatched, 0);
+	assert_int_equal(s.total, 15);
+	hd_view_free(v);
+	/* a key nobody has: frames named "", and the warning bit */
+	o.tagroot = "zone";
+	o.tagleaf = NULL;
+	v = view_with(p, &o);
+	assert_string_equal(stacks(v), "main.a<<unknown>;main.a<<unknown>;main.a<<unknown>;"
+					"main.a<<unknown>");
+	hd_view_summary(v, &s);
+	assert_int_equal(s.unmatched, HD_FILTER_TAGROOT);
+	hd_view_free(v);
+	/* the pseudo frames are frames: -focus sees them */
+	o.tagroot = "region";
+	o.focus = "^us$";
+	v = view_with(p, &o);
+	assert_int_equal(kept_sum(v), 2);
+	hd_view_summary(v, &s);
+	assert_int_equal(s.total, 15); /* of everything */
+	hd_view_free(v);
+	o.relative_percentages = true;
+	v = view_with(p, &o);
+	hd_view_summary(v, &s);
+	assert_int_equal(s.total, 2); /* of what -focus kept */
+	hd_view_free(v);
+	/* -divide_by: values shown scaled and truncated, totals too */
+	hd_report_options_default(&o);
+	o.divide_by = 2;
+	o.unit = "B";
+	v = view_with(p, &o);
+	struct hd_top *t = NULL;
+	assert_int_equal(hd_view_top(v, NULL, &t, NULL), HD_OK);
+	char *out = NULL;
+	size_t len = 0;
+	assert_int_equal(hd_render_top_json(v, t, &out, &len, NULL), HD_OK);
+	assert_non_null(strstr(out, "\"total\": 7,")); /* int64(15 * 0.5) */
+	assert_non_null(strstr(out, "\"flat\": 7, \"cum\": 7}"));
+	hd_report_text_free(out);
+	assert_int_equal(hd_render_top_text(v, t, &out, &len, NULL), HD_OK);
+	assert_non_null(strstr(out, "Showing nodes accounting for 7B, 100% of 7B total"));
+	hd_report_text_free(out);
+	hd_top_free(t);
+	hd_view_free(v);
+	/* a negative divisor is ignored, as pprof ignores a ratio <= 0 */
+	o.divide_by = -2;
+	v = view_with(p, &o);
+	assert_int_equal(hd_view_top(v, NULL, &t, NULL), HD_OK);
+	assert_int_equal(hd_render_top_json(v, t, &out, &len, NULL), HD_OK);
+	assert_non_null(strstr(out, "\"total\": 15,"));
+	hd_report_text_free(out);
+	hd_top_free(t);
+	hd_view_free(v);
+	hd_profile_free(p);
+}
+
 static void test_sample_index(void **state)
 {
 	(void)state;
@@ -485,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_drop_frames),
 		cmocka_unit_test(test_tag_range_parse),
 		cmocka_unit_test(test_tag_filters),
+		cmocka_unit_test(test_label_frames_relative_divide),
 		cmocka_unit_test(test_sample_index),
 		cmocka_unit_test(test_errors),
 	};

@@ -371,6 +371,8 @@ void hd_graph_output_unit(const struct hd_graph *g, const char *requested, char 
 	int64_t max_value = v->total;
 	if (min_value == 0)
 		min_value = max_value;
+	min_value = hd_view_shown(v, min_value);
+	max_value = hd_view_shown(v, max_value);
 	const char *min_unit, *max_unit, *unit;
 	hd_unit_scale(min_value, sample_unit, "minimum", &min_unit);
 	hd_unit_scale(max_value, sample_unit, "minimum", &max_unit);

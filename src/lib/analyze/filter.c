@@ -22,6 +22,7 @@
 #include "agg/regex.h"
 #include "agg/view.h"
 #include "analyze/tagfilter.h"
+#include "analyze/tagframes.h"
 
 void hd_report_options_default(struct hd_report_options *o)
 {
@@ -360,14 +361,17 @@ static inline int64_t abs_wrap(int64_t a)
 	return a < 0 ? (int64_t)(0 - (uint64_t)a) : a;
 }
 
-/* report.go computeTotal. */
-static void compute_total(struct filter_ctx *c)
+/* report.go computeTotal: over every sample, or with -relative_percentages
+ * over those the filters kept (pprof then filters before New). */
+static void compute_total(struct filter_ctx *c, bool kept)
 {
 	const struct hd_profile *p = c->p;
 	uint32_t nt = p->n_sample_types, idx = c->v->sample_index;
 	bool mean = c->v->options.mean;
 	int64_t total = 0, div = 0, diff_total = 0, diff_div = 0;
-	for (uint64_t s = 0; s < p->n_samples; s++) {
+	uint64_t n = kept ? c->v->n_samples : p->n_samples;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t s = kept ? c->v->samples[i].sample : i;
 		const int64_t *vals = p->values + s * nt;
 		int64_t v = abs_wrap(vals[idx]);
 		int64_t d = mean ? vals[0] : 0;
@@ -751,6 +755,8 @@ static enum hd_status copy_options(struct hd_view *v, const struct hd_report_opt
 	v->options.prune_from = dup_opt(a, o->prune_from, &fail);
 	v->options.tagfocus = dup_opt(a, o->tagfocus, &fail);
 	v->options.tagignore = dup_opt(a, o->tagignore, &fail);
+	v->options.tagroot = dup_opt(a, o->tagroot, &fail);
+	v->options.tagleaf = dup_opt(a, o->tagleaf, &fail);
 	v->options.unit = dup_opt(a, o->unit ? o->unit : "minimum", &fail);
 	if (!v->options.unit && !fail)
 		v->options.unit = "minimum";
@@ -776,8 +782,13 @@ enum hd_status hd_view_new(const struct hd_profile *profile,
 		st = init_lines_and_samples(&c);
 	if (st == HD_OK)
 		st = prune_drop_frames(&c);
-	if (st == HD_OK)
-		compute_total(&c);
+	if (st == HD_OK && (v->options.tagroot || v->options.tagleaf)) {
+		st = hd_tag_frames_apply(v, err);
+		c.p = v->profile;
+	}
+	bool relative = v->options.relative_percentages;
+	if (st == HD_OK && !relative)
+		compute_total(&c, false);
 	if (st == HD_OK)
 		st = filter_by_name(&c);
 	if (st == HD_OK && v->options.show_from)
@@ -786,6 +797,8 @@ enum hd_status hd_view_new(const struct hd_profile *profile,
 		st = hd_filter_by_tag(v, err);
 	if (st == HD_OK && v->options.prune_from)
 		st = prune_from(&c, v->options.prune_from);
+	if (st == HD_OK && relative)
+		compute_total(&c, true);
 	if (st == HD_OK)
 		st = hd_view_build_nodes(v, err);
 	if (st == HD_OK)

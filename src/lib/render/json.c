@@ -47,7 +47,7 @@ static void header(struct hd_buf *b, const struct hd_view *v)
 	}
 	hd_buf_append(b, ",\n  \"unit\": ", 12);
 	put_str(b, t->unit);
-	hd_buf_printf(b, ",\n  \"total\": %" PRId64, v->total);
+	hd_buf_printf(b, ",\n  \"total\": %" PRId64, hd_view_shown(v, v->total));
 	hd_buf_printf(b, ",\n  \"granularity\": \"%s\"", granularity_name(v->options.granularity));
 }
 
@@ -73,7 +73,8 @@ enum hd_status hd_render_top_json(const struct hd_view *v, const struct hd_top *
 	hd_buf_printf(&b, ",\n  \"shown\": %" PRId64 ",\n  \"dropped_nodes\": %" PRIu32
 			  ",\n  \"dropped_cutoff\": %" PRId64 ",\n  \"orig_count\": %" PRIu32
 			  ",\n  \"rows\": [",
-		      t->shown, t->dropped_nodes, t->dropped_cutoff, t->orig_count);
+		      hd_view_shown(v, t->shown), t->dropped_nodes,
+		      hd_view_shown(v, t->dropped_cutoff), t->orig_count);
 	for (uint32_t i = 0; i < t->n_rows; i++) {
 		const struct hd_top_row *r = &t->rows[i];
 		hd_buf_append(&b, i ? ",\n    {" : "\n    {", i ? 7 : 6);
@@ -82,7 +83,8 @@ enum hd_status hd_render_top_json(const struct hd_view *v, const struct hd_top *
 			      ", \"inline\": %s, \"partial_inline\": %s, \"flat\": %" PRId64
 			      ", \"cum\": %" PRId64 "}",
 			      r->inlined || r->partial_inline ? "true" : "false",
-			      r->partial_inline ? "true" : "false", r->flat, r->cum);
+			      r->partial_inline ? "true" : "false", hd_view_shown(v, r->flat),
+			      hd_view_shown(v, r->cum));
 	}
 	hd_buf_append(&b, t->n_rows ? "\n  ]\n}\n" : "]\n}\n", t->n_rows ? 7 : 4);
 	return hd_report_finish(&b, out_ret, len_ret, err);
@@ -148,7 +150,7 @@ enum hd_status hd_render_traces_json(const struct hd_view *v, char **out_ret, si
 		int64_t value = s->value;
 		if (s->divisor != 0 && !(value == INT64_MIN && s->divisor == -1))
 			value /= s->divisor;
-		hd_buf_printf(&b, "\"value\": %" PRId64 ", \"labels\": ", value);
+		hd_buf_printf(&b, "\"value\": %" PRId64 ", \"labels\": ", hd_view_shown(v, value));
 		sample_labels(&b, v, s->sample, false);
 		hd_buf_append(&b, ", \"num_labels\": ", 16);
 		sample_labels(&b, v, s->sample, true);
@@ -178,7 +180,7 @@ static void peek_edges(struct hd_buf *b, const struct hd_view *v, const struct h
 		hd_buf_append(b, i ? ",\n        {" : "\n        {", i ? 11 : 10);
 		node_fields(b, &v->nodes[e[i].node]);
 		hd_buf_printf(b, ", \"weight\": %" PRId64 ", \"inline\": %s, \"residual\": %s}",
-			      e[i].weight, e[i].inlined ? "true" : "false",
+			      hd_view_shown(v, e[i].weight), e[i].inlined ? "true" : "false",
 			      e[i].residual ? "true" : "false");
 	}
 	hd_buf_putc(b, ']');
@@ -191,13 +193,13 @@ enum hd_status hd_render_peek_json(const struct hd_view *v, const struct hd_peek
 		return hd_error_set(err, HD_ERR_USAGE, "nothing to render");
 	struct hd_buf b = HD_BUF_INIT;
 	header(&b, v);
-	hd_buf_printf(&b, ",\n  \"shown\": %" PRId64 ",\n  \"entries\": [", pk->shown);
+	hd_buf_printf(&b, ",\n  \"shown\": %" PRId64 ",\n  \"entries\": [", hd_view_shown(v, pk->shown));
 	for (uint32_t i = 0; i < pk->n_entries; i++) {
 		const struct hd_peek_entry *e = &pk->entries[i];
 		hd_buf_append(&b, i ? ",\n    {" : "\n    {", i ? 7 : 6);
 		node_fields(&b, &v->nodes[e->node]);
 		hd_buf_printf(&b, ", \"flat\": %" PRId64 ", \"cum\": %" PRId64 ",\n      \"callers\": ",
-			      e->flat, e->cum);
+			      hd_view_shown(v, e->flat), hd_view_shown(v, e->cum));
 		peek_edges(&b, v, e->callers, e->n_callers);
 		hd_buf_append(&b, ",\n      \"callees\": ", 19);
 		peek_edges(&b, v, e->callees, e->n_callees);

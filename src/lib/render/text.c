@@ -58,7 +58,7 @@ struct hd_str hd_report_sample_unit(const struct hd_view *v)
 
 char *hd_report_value(char *buf, const struct hd_view *v, int64_t value, const char *unit)
 {
-	return hd_unit_label(buf, value, hd_report_sample_unit(v), unit);
+	return hd_unit_label(buf, hd_view_shown(v, value), hd_report_sample_unit(v), unit);
 }
 
 /* Go's time.Unix(0, ns).Format("2006-01-02 15:04:05 MST"), local time. */
