@@ -210,6 +210,10 @@ static enum hd_status step_report(void *ctx, struct hd_error *err)
 	hd_report_options_default(&ro);
 	ro.granularity = rc->granularity;
 	ro.focus = "main|runtime|\\.";
+	/* -tagleaf/-tagroot build a profile of the view's own (tagframes.c) */
+	ro.tagleaf = "bytes";
+	ro.tagroot = "nokey";
+	ro.relative_percentages = rc->granularity == HD_GRANULARITY_LINES;
 	struct hd_view *v = NULL;
 	enum hd_status st = hd_view_new(rc->profile, &ro, &v, err);
 	if (st != HD_OK) {
