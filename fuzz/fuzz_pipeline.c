@@ -1,7 +1,8 @@
 /*
  * fuzz_pipeline.c - libFuzzer target: the whole pipeline on one input,
  * decode -> aggregate -> render, through the public API only.  The first
- * byte chooses options (sample index, line granularity, no inlines); the
+ * byte chooses options (sample index, line granularity, no inlines, label
+ * frames, relative percentages and a divisor); the
  * rest is a profile in any format.  Every renderer runs on what decoded:
  * pprof's reports (a view with the chosen granularity, then top, traces and
  * peek as text and JSON), folded stacks and the SVG flame graph (each
@@ -71,6 +72,15 @@ static void run_reports(const struct hd_profile *p, uint8_t opt)
 	ro.noinlines = opt & 0x20;
 	ro.sort = (opt & 0x80) ? HD_SORT_CUM : HD_SORT_FLAT;
 	ro.nodefraction = (opt & 0x40) ? 0 : 0.005;
+	if (opt & 0x10) { /* label values as frames */
+		ro.tagleaf = "bytes";
+		ro.tagroot = "region,,request";
+	}
+	if (opt & 0x02) {
+		ro.relative_percentages = true;
+		ro.focus = "a";
+		ro.divide_by = 3;
+	}
 	struct hd_view *v = NULL;
 	struct hd_error err;
 	if (hd_view_new(p, &ro, &v, &err) != HD_OK)
