@@ -6,10 +6,7 @@ set -u
 series=$HD_SRCDIR/testdata/profiles/go1.26/cache_map
 [ -d "$series" ] || { echo "skip: $series absent"; exit 77; }
 command -v jq >/dev/null || { echo "skip: jq not installed"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$HD_SRCDIR/tests/cli/lib.bash" # HD_SHARED, $tmp, fail, fsum
 expect() { # expect CODE PATTERN-IN-STDERR -- ARGS...
 	local code=$1 pat=$2
 	shift 3

@@ -10,10 +10,7 @@ set -u
 HD_SHARED=${HD_SHARED:-$HD_SRCDIR/../shared}
 many=$HD_SHARED/corpus/parca-many
 [ -d "$many" ] || { echo "skipped: $many absent"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$HD_SRCDIR/tests/cli/lib.bash" # HD_SHARED, $tmp, fail, fsum
 first=$(ls "$many"/*.pb.gz | sort | head -1)
 second=$(ls "$many"/*.pb.gz | sort | sed -n 2p)
 last=$(ls "$many"/*.pb.gz | sort | tail -1)

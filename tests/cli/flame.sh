@@ -6,11 +6,7 @@
 # is produced with -diff_base.  Error paths for bad options.
 set -u
 : "${HEAPDOC:?}" "${HD_SRCDIR:?}"
-HD_SHARED=${HD_SHARED:-$HD_SRCDIR/../shared}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$HD_SRCDIR/tests/cli/lib.bash" # HD_SHARED, $tmp, fail, fsum
 small=$HD_SRCDIR/testdata/hostile/small.pb.gz
 hostile=$HD_SRCDIR/testdata/hostile/hostile-names.pb.gz
 [ -f "$small" ] || { echo "skipped: $small absent"; exit 77; }

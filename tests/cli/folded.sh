@@ -5,12 +5,7 @@
 # bytes, ';' escaped), -o writes a file, error paths.
 set -u
 : "${HEAPDOC:?}" "${HD_SRCDIR:?}"
-HD_SHARED=${HD_SHARED:-$HD_SRCDIR/../shared}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-fsum() { awk '{s += $NF} END {printf "%.0f\n", s}'; }
+. "$HD_SRCDIR/tests/cli/lib.bash" # HD_SHARED, $tmp, fail, fsum
 small=$HD_SRCDIR/testdata/hostile/small.pb.gz
 hostile=$HD_SRCDIR/testdata/hostile/hostile-names.pb.gz
 [ -f "$small" ] || { echo "skipped: $small absent"; exit 77; }

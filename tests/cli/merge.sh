@@ -6,13 +6,8 @@
 # unwritable output (exit codes, one-line messages, no temporary file left).
 set -u
 : "${HEAPDOC:?}" "${HD_SRCDIR:?}"
-HD_SHARED=${HD_SHARED:-$HD_SRCDIR/../shared}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$HD_SRCDIR/tests/cli/lib.bash" # HD_SHARED, $tmp, fail, fsum
 # sum of the value column of folded output (one column)
-fsum() { awk '{s += $NF} END {printf "%.0f\n", s}'; }
 
 small=$HD_SRCDIR/testdata/hostile/small.pb.gz
 [ -f "$small" ] || { echo "skipped: $small absent"; exit 77; }

@@ -12,11 +12,7 @@
 # and no temporary file left behind.
 set -u
 : "${HEAPDOC:?}" "${HD_SRCDIR:?}"
-HD_SHARED=${HD_SHARED:-$HD_SRCDIR/../shared}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$HD_SRCDIR/tests/cli/lib.bash" # HD_SHARED, $tmp, fail, fsum
 
 mapfile -t series < <(ls "$HD_SRCDIR"/testdata/profiles/go1.2*/*/*.pb.gz | sort)
 [ "${#series[@]}" -ge 100 ] || { echo "skipped: testdata profiles absent"; exit 77; }
@@ -40,7 +36,6 @@ same diff_base "${inputs[@]:0:150}" -diff_base "${inputs[@]:150}"
 same normalize -normalize "${inputs[@]:0:150}" -base "${inputs[@]:150}"
 same raw --raw "${inputs[@]}"
 # the merged profile is right, not only stable: its total is the inputs' sum
-fsum() { awk '{s += $NF} END {printf "%.0f\n", s}'; }
 want=0
 for f in "${series[@]}"; do want=$((want + $("$HEAPDOC" folded -sample_index=1 "$f" | fsum))); done
 want=$((want * 2)) # big.pb holds the series once more

@@ -8,10 +8,7 @@ set -u
 : "${HEAPDOC:?}" "${HD_SRCDIR:?}"
 prof=$HD_SRCDIR/testdata/hostile/hostile-names.pb.gz
 [ -f "$prof" ] || { echo "skipped: $prof absent"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$HD_SRCDIR/tests/cli/lib.bash" # HD_SHARED, $tmp, fail, fsum
 
 # raw control bytes other than newline (and peek's legend tabs)
 raw_controls() { LC_ALL=C tr -d '\n\t' <"$1" | LC_ALL=C grep -c '[[:cntrl:]]'; }
