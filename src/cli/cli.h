@@ -35,8 +35,12 @@ void hd_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "heapdoc: cannot read '<path>': <msg>[ at offset N]" on stderr. */
 void hd_cli_input_error(const char *path, const struct hd_error *err);
 
+/* Whether an input name is an http:// or https:// URL (fetched, not opened). */
+bool hd_cli_is_url(const char *path);
+
 /*
- * Reads a whole file (or stdin for "-") into a malloc'ed buffer, refusing
+ * Reads a whole file (or stdin for "-", or the body of a GET for an
+ * http(s) URL, as `go tool pprof URL`) into a malloc'ed buffer, refusing
  * inputs larger than max_bytes.  Prints the error and returns false on
  * failure.
  */

@@ -32,7 +32,9 @@ static void usage(FILE *f)
 		"usage: heapdoc [COMMAND] [OPTIONS] PROFILE...\n"
 		"\n"
 		"Explains why a Go program's heap grows, from pprof heap profiles\n"
-		"(profile.proto, gzip or raw, or the debug=1 text format; '-' reads stdin).\n"
+		"(profile.proto, gzip or raw, or the debug=1 text format; '-' reads stdin;\n"
+		"an http:// or https:// URL is fetched, as go tool pprof does:\n"
+		"heapdoc http://localhost:6060/debug/pprof/heap).\n"
 		"With no command, runs 'diagnose'.\n"
 		"\n"
 		"commands:\n");
@@ -84,9 +86,10 @@ int main(int argc, char **argv)
 	const struct hd_command *c = find_command(first);
 	if (c)
 		return c->run(argc - 1, argv + 1);
-	/* No command: `heapdoc PROFILE...` (or options then profiles) diagnoses. */
+	/* No command: `heapdoc PROFILE...` (or options then profiles, or a URL)
+	 * diagnoses. */
 	struct stat st;
-	if (first[0] == '-' || stat(first, &st) == 0) {
+	if (first[0] == '-' || stat(first, &st) == 0 || hd_cli_is_url(first)) {
 		const struct hd_command *d = find_command("diagnose");
 		if (d) {
 			argv[0] = (char *)"diagnose";

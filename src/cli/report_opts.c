@@ -120,7 +120,8 @@ void hd_cli_report_help(FILE *f)
 		"  --max-decompressed SIZE  refuse inflated profiles larger than SIZE\n"
 		"                         (default 1GiB)\n"
 		HD_CLI_LIMIT_HELP
-		"Several PROFILEs are summed, as `go tool pprof` does; '-' reads stdin.\n");
+		"Several PROFILEs are summed, as `go tool pprof` does; '-' reads stdin; a\n"
+		"PROFILE that is an http(s):// URL (/debug/pprof/heap) is fetched.\n");
 }
 
 /* Go's strconv.ParseBool, for "-flag=value". */

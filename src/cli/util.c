@@ -7,10 +7,12 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <strings.h>
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "fetch.h"
 
 const char *hd_progname = "heapdoc";
 
@@ -62,9 +64,56 @@ static void set_error(struct hd_error *err, enum hd_status code, const char *fmt
 	va_end(ap);
 }
 
+bool hd_cli_is_url(const char *path)
+{
+	return strncasecmp(path, "http://", 7) == 0 || strncasecmp(path, "https://", 8) == 0;
+}
+
+static pthread_once_t fetch_once = PTHREAD_ONCE_INIT;
+static bool fetch_ready;
+
+static void fetch_init_once(void)
+{
+	fetch_ready = fetch_global_init();
+}
+
+/*
+ * A profile named by an http(s) URL, as `go tool pprof URL` takes it: one
+ * GET (fetch.c: timeouts, retries, http/https only), the body capped at
+ * max_bytes.  Thread-safe: the merge loader reads on several threads.
+ */
+static bool read_url(const char *url, size_t max_bytes, char **data_ret, size_t *len_ret,
+		     struct hd_error *err)
+{
+	pthread_once(&fetch_once, fetch_init_once);
+	if (!fetch_ready) {
+		set_error(err, HD_ERR_IO, "cannot fetch URLs: libcurl could not be loaded "
+					  "(Debian: apt install libcurl4)");
+		return false;
+	}
+	struct fetch_options o;
+	fetch_options_default(&o);
+	o.max_bytes = max_bytes;
+	struct fetch_result res;
+	switch (fetch_url(url, &o, &res)) {
+	case FETCH_OK:
+		*data_ret = res.body;
+		*len_ret = res.len;
+		return true;
+	case FETCH_TOO_LARGE:
+		set_error(err, HD_ERR_LIMIT, "%s (see --max-input)", res.msg);
+		return false;
+	default:
+		set_error(err, HD_ERR_IO, "%s", res.msg);
+		return false;
+	}
+}
+
 bool hd_cli_read_file_err(const char *path, size_t max_bytes, char **data_ret,
 			  size_t *len_ret, struct hd_error *err)
 {
+	if (hd_cli_is_url(path))
+		return read_url(path, max_bytes, data_ret, len_ret, err);
 	bool is_stdin = strcmp(path, "-") == 0;
 	FILE *f = is_stdin ? stdin : fopen(path, "rb");
 	if (!f) {
