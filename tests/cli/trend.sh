@@ -77,4 +77,18 @@ grep -q '^  1\. growing    github.com/dgraph-io/badger/v3/skl.newArena ' "$TMP/o
 expect 3 "$HEAPDOC" trend --fail-on=growing "$corpus"
 err_has "growing sites (--fail-on=growing), first github.com/dgraph-io/badger/v3/skl.newArena"
 expect 0 "$HEAPDOC" trend --fail-on=growing --min-growth 1TiB/min "$corpus"
+# debug=1 text snapshots (Go 1.26 prints runtime.mallocgc in them): the
+# sites are the allocating code, pruned by the profile's drop_frames as
+# pprof prunes them, and the same as the proto snapshots'.
+series=$HD_SRCDIR/testdata/profiles/go1.26/lru_unbounded
+if [ -f "$series/06.txt" ] && command -v jq >/dev/null; then
+	expect 0 "$HEAPDOC" trend --format=json "$series"/*.txt
+	jq -r '.findings[] | .site.function' "$TMP/out" >"$TMP/txt.sites"
+	[ "$(head -1 "$TMP/txt.sites")" = main.newLRUEntry ] ||
+		fail "text snapshots: first site $(head -1 "$TMP/txt.sites"), want main.newLRUEntry"
+	expect 0 "$HEAPDOC" trend --format=json "$series"/*.pb.gz
+	jq -r '.findings[] | .site.function' "$TMP/out" >"$TMP/pb.sites"
+	[ "$(head -3 "$TMP/txt.sites")" = "$(head -3 "$TMP/pb.sites")" ] ||
+		fail "text and proto snapshots name different sites: $(head -3 "$TMP/txt.sites" | tr '\n' ' ') / $(head -3 "$TMP/pb.sites" | tr '\n' ' ')"
+fi
 echo "PASS: trend on the corpus and its errors"

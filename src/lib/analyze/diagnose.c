@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "analyze/diagnose_int.h"
+#include "analyze/prune.h"
 #include "analyze/gomodel.h"
 
 #define DEFAULT_PERIOD 524288 /* runtime.MemProfileRate default, runtime/mprof.go */
@@ -60,7 +61,8 @@ struct table {
 };
 
 struct state {
-	const struct hd_profile **prof; /* ordered */
+	const struct hd_profile **prof; /* ordered; pruned by their drop_frames */
+	struct hd_arena *pruned;        /* owns the pruned ones (analyze/prune.h) */
 	size_t n_prof;
 	struct site *sites;
 	size_t n_sites, cap_sites;
@@ -959,6 +961,7 @@ static void state_release(struct state *st)
 	hd_free(st->site_tab.slots);
 	hd_free(st->size_tab.slots);
 	hd_free(st->prof);
+	hd_arena_free(st->pruned);
 }
 
 static enum hd_status build_findings(struct state *st, struct hd_diagnosis *d,
@@ -1151,8 +1154,15 @@ enum hd_status hd_diagnose(const struct hd_profile *const *profiles, size_t n,
 	if (all_timed)
 		if (n > 1)
 			qsort(ord, n, sizeof(*ord), cmp_order);
+	/* stacks as pprof reads them: a debug=1 profile's drop_frames (the
+	 * runtime's allocation functions) are pruned, so its sites are the
+	 * allocating code like the proto's */
+	if (!(st.pruned = hd_arena_new()))
+		goto fail;
 	for (size_t k = 0; k < n; k++)
-		st.prof[k] = profiles[ord[k].index];
+		if ((rc = hd_profile_pruned(profiles[ord[k].index], st.pruned, &st.prof[k], err)) !=
+		    HD_OK)
+			goto fail;
 	st.n_prof = n;
 	st.seed = hd_hash_seed();
 	if ((rc = hd_trend_epochs(st.prof, n, epochs, err)) != HD_OK)

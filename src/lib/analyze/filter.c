@@ -22,6 +22,7 @@
 #include "agg/regex.h"
 #include "agg/view.h"
 #include "analyze/tagfilter.h"
+#include "analyze/prune.h"
 #include "analyze/tagframes.h"
 
 void hd_report_options_default(struct hd_report_options *o)
@@ -811,4 +812,49 @@ enum hd_status hd_view_new(const struct hd_profile *profile,
 	}
 	*view_ret = v;
 	return HD_OK;
+}
+
+enum hd_status hd_profile_pruned(const struct hd_profile *p, struct hd_arena *arena,
+				 const struct hd_profile **out_ret, struct hd_error *err)
+{
+	*out_ret = p;
+	if (p->drop_frames.len == 0 || p->n_sample_types == 0)
+		return HD_OK;
+	struct hd_view *v = hd_view_alloc(p);
+	if (!v)
+		return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
+	struct filter_ctx c = {v, p, err};
+	enum hd_status st = copy_options(v, NULL, err);
+	if (st == HD_OK)
+		st = init_lines_and_samples(&c);
+	if (st == HD_OK)
+		st = prune_drop_frames(&c);
+	struct hd_profile *d = st == HD_OK ? hd_arena_alloc(arena, sizeof(*d)) : NULL;
+	struct hd_sample *samples = hd_arena_alloc(arena, (p->n_samples + 1) * sizeof(*samples));
+	struct hd_location *locs =
+		hd_arena_alloc(arena, ((size_t)p->n_locations + 1) * sizeof(*locs));
+	if (st == HD_OK && (!d || !samples || !locs))
+		st = hd_error_set(err, HD_ERR_NOMEM, "out of memory");
+	if (st == HD_OK) {
+		*d = *p;
+		/* every sample is still there, in order: only its stack moved */
+		for (uint64_t s = 0; s < p->n_samples; s++) {
+			samples[s] = p->samples[s];
+			samples[s].first_loc = (uint64_t)(v->samples[s].locs - p->sample_locs);
+			samples[s].n_locs = v->samples[s].n_locs;
+		}
+		/* pruned beneath: the kept lines are a suffix of the location's */
+		for (uint32_t l = 0; l < p->n_locations; l++) {
+			locs[l] = p->locations[l];
+			uint32_t kept = v->loc_line_n[l];
+			locs[l].first_line += locs[l].n_lines - kept;
+			locs[l].n_lines = kept;
+		}
+		d->samples = samples;
+		d->locations = locs;
+		d->arena = NULL; /* owned by `arena` */
+		*out_ret = d;
+	}
+	hd_view_free(v);
+	return st;
 }

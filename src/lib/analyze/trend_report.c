@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 
+#include "analyze/prune.h"
 #include "analyze/classify.h"
 #include "common.h"
 
@@ -453,6 +454,8 @@ enum hd_status hd_trend_analyze(const struct hd_trend_snapshot *snaps, size_t n,
 	memset(&sc, 0, sizeof(sc));
 	struct hd_trend_point *points = NULL;
 	const struct hd_profile **profiles = NULL;
+	struct hd_arena *pruned = NULL;
+	const struct hd_profile *last = NULL; /* the newest snapshot, pruned */
 	struct hd_trend_report *rep = hd_arena_calloc(arena, 1, sizeof(*rep));
 	if (!rep) {
 		st = hd_error_set(err, HD_ERR_NOMEM, "out of memory");
@@ -496,8 +499,17 @@ enum hd_status hd_trend_analyze(const struct hd_trend_snapshot *snaps, size_t n,
 		st = hd_error_set(err, HD_ERR_NOMEM, "out of memory");
 		goto out;
 	}
+	/* sites as diagnose finds them: stacks pruned like pprof's */
+	if (!(pruned = hd_arena_new())) {
+		st = hd_error_set(err, HD_ERR_NOMEM, "out of memory");
+		goto out;
+	}
 	for (size_t j = 0; j < n; j++) {
-		const struct hd_profile *p = snaps[j].profile;
+		const struct hd_profile *p = NULL;
+		st = hd_profile_pruned(snaps[j].profile, pruned, &p, err);
+		if (st != HD_OK)
+			goto out;
+		last = p;
 		int vi = hd_profile_sample_type_index(p, rep->sample_type);
 		if (vi < 0) {
 			st = hd_error_set(err, HD_ERR_INCOMPATIBLE,
@@ -526,10 +538,10 @@ enum hd_status hd_trend_analyze(const struct hd_trend_snapshot *snaps, size_t n,
 	for (size_t j = 1; j < n; j++)
 		if (rep->epochs[j] != rep->epochs[j - 1])
 			rep->n_observations++;
-	st = finish_rows(rep, &sc.sites, points, options, snaps[n - 1].profile, true, &rep->sites,
+	st = finish_rows(rep, &sc.sites, points, options, last, true, &rep->sites,
 			 &rep->n_sites, err);
 	if (st == HD_OK)
-		st = finish_rows(rep, &sc.owners, points, options, snaps[n - 1].profile, false,
+		st = finish_rows(rep, &sc.owners, points, options, last, false,
 				 &rep->owners, &rep->n_owners, err);
 	if (st == HD_OK)
 		st = attach_diagnosis(rep, profiles, err);
@@ -538,6 +550,7 @@ out:
 	table_release(&sc.owners);
 	hd_free(points);
 	hd_free(profiles);
+	hd_arena_free(pruned);
 	if (st != HD_OK) {
 		hd_arena_free(arena);
 		return st;
