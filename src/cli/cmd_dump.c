@@ -23,17 +23,14 @@ static void usage(FILE *f)
 		"period, sample types, every sample (values, location ids, labels), every\n"
 		"location (address, mapping, frames) and every mapping.  Use it to see\n"
 		"exactly what a file holds, or to diff against pprof's own dump.\n"
-		"'-' reads stdin.  With several profiles, each dump is preceded by\n"
-		"'==> PROFILE <=='.\n"
+		"'-' reads stdin, a URL is fetched.  With several profiles, each dump is\n"
+		"preceded by '==> PROFILE <=='.\n"
 		"\n"
 		"options:\n"
-		"  --max-input SIZE         largest input file (default 1GiB)\n"
+		"  --max-input SIZE       largest input file (default 1GiB)\n"
 		"  --max-decompressed SIZE  largest inflated profile (default 1GiB)\n"
-		"  --max-samples N          most samples (default 100000000)\n"
-		"  --max-stack-depth N      most frames in one sample (default 1000000)\n"
-		"  --max-string SIZE        longest string (default 64MiB)\n"
-		"  --max-line SIZE          longest text-profile line (default 64MiB)\n"
-		"  -h, --help               this help\n");
+		HD_CLI_LIMIT_HELP
+		"  -h, --help             this help\n");
 }
 
 /* ---- safe output ---- */
@@ -446,15 +443,11 @@ static bool parse_limit(const char *name, const char *arg, uint64_t *out)
 
 int cmd_dump(int argc, char **argv)
 {
-	enum { OPT_MAX_INPUT = 0x100, OPT_MAX_DECOMP, OPT_MAX_SAMPLES, OPT_MAX_DEPTH,
-	       OPT_MAX_STRING, OPT_MAX_LINE };
+	enum { OPT_MAX_INPUT = 0x100, OPT_MAX_DECOMP };
 	static const struct option options[] = {
 		{"max-input", required_argument, NULL, OPT_MAX_INPUT},
 		{"max-decompressed", required_argument, NULL, OPT_MAX_DECOMP},
-		{"max-samples", required_argument, NULL, OPT_MAX_SAMPLES},
-		{"max-stack-depth", required_argument, NULL, OPT_MAX_DEPTH},
-		{"max-string", required_argument, NULL, OPT_MAX_STRING},
-		{"max-line", required_argument, NULL, OPT_MAX_LINE},
+		HD_CLI_LIMIT_LONGOPTS,
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -463,7 +456,7 @@ int cmd_dump(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	while ((c = getopt_long_only(argc, argv, "h", options, NULL)) != -1) {
 		bool ok = true;
 		switch (c) {
 		case 'h':
@@ -473,12 +466,11 @@ int cmd_dump(int argc, char **argv)
 		case OPT_MAX_DECOMP:
 			ok = parse_limit("max-decompressed", optarg, &limits.max_decompressed_bytes);
 			break;
-		case OPT_MAX_SAMPLES: ok = parse_limit("max-samples", optarg, &limits.max_samples); break;
-		case OPT_MAX_DEPTH:
-			ok = parse_limit("max-stack-depth", optarg, &limits.max_stack_depth);
+		case HD_CLI_OPT_MAX_SAMPLES: case HD_CLI_OPT_MAX_STACK_DEPTH:
+		case HD_CLI_OPT_MAX_STRING: case HD_CLI_OPT_MAX_LINE:
+		case HD_CLI_OPT_THREADS:
+			ok = hd_cli_limit_option("dump", c, optarg, &limits) > 0;
 			break;
-		case OPT_MAX_STRING: ok = parse_limit("max-string", optarg, &limits.max_string_bytes); break;
-		case OPT_MAX_LINE: ok = parse_limit("max-line", optarg, &limits.max_line_bytes); break;
 		default:
 			hd_cli_error("dump: unknown option '%s' (see 'heapdoc dump --help')",
 				     argv[optind - 1]);

@@ -27,7 +27,7 @@ grep -q -- '--max-samples' "$tmp/out" || bad "--help does not list --max-samples
 expect 2 "$HEAPDOC" dump --bogus x
 err_is "heapdoc: dump: unknown option '--bogus' (see 'heapdoc dump --help')"
 expect 2 "$HEAPDOC" dump --max-samples=abc x
-err_is "heapdoc: dump: invalid --max-samples 'abc'"
+err_is "heapdoc: dump: invalid value 'abc' for --max-samples"
 
 : >"$tmp/empty"
 expect 1 "$HEAPDOC" dump "$tmp/empty"

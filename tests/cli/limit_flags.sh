@@ -37,7 +37,7 @@ check 1 'line 1 longer than 16 bytes' top --max-line=16 "$t"
 # Every command whose --help offers --threads takes it in both spellings,
 # gives the output of --threads 1, and refuses a bad count as a usage error.
 runs=(top:"$p" traces:"$p" peek:". $p" folded:"$p" flame:"$p -o $tmp/f.svg" diagnose:"$p"
-	trend:"$p $p" merge:"$p -o $tmp/m.pb.gz")
+	trend:"$p $p" merge:"$p -o $tmp/m.pb.gz" dump:"$p")
 for r in "${runs[@]}"; do
 	c=${r%%:*}
 	read -r -a args <<<"${r#*:}"
