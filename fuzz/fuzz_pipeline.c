@@ -13,6 +13,8 @@
  * profile or the input twice as a series, a source-line supplier returning
  * a hostile line) and is rendered as text, markdown and JSON.  Renderers and
  * analyses added to the public API are added here
+ * The profile is also merged with itself (scaled, as a base, normalised),
+ * selected with `merge -o`'s stack edits, and analysed as a trend series.
  * (docs/internals/fuzzing.md).
  */
 #include <stddef.h>
@@ -190,6 +192,81 @@ static void run_diagnosis(const struct hd_profile *p, uint8_t opt)
 	hd_diagnosis_free(d);
 }
 
+/* The profile merged with itself - scaled, negated as a base, marked as a
+ * -diff_base, normalised - and a selection of it with pprof's stack edits:
+ * every result must encode and decode again with the same sample types. */
+static void run_merge(const struct hd_profile *p, uint8_t opt)
+{
+	struct hd_error err;
+	double scales[64];
+	bool normalized = p->n_sample_types <= 64 && (opt & 0x04) &&
+			  hd_profile_normalize_scales(p, p, scales, &err) == HD_OK;
+	struct hd_merge_input in[3] = {
+		{p, (opt & 0x08) ? 0.5 : 1, normalized ? scales : NULL, false},
+		{p, -1, NULL, (opt & 0x01) != 0},
+		{p, 3, NULL, false},
+	};
+	struct hd_profile *m = NULL;
+	if (hd_profile_merge(in, (opt & 0x20) ? 3 : 2, &m, &err) == HD_OK) {
+		FUZZ_CHECK(m->n_sample_types == p->n_sample_types);
+		void *pb = NULL;
+		size_t len = 0;
+		if (hd_profile_write_proto(m, false, &pb, &len, &err) == HD_OK) {
+			struct hd_profile *again = fuzz_parse(pb, len);
+			FUZZ_CHECK(again != NULL);
+			hd_profile_free(again);
+			hd_bytes_free(pb);
+		}
+		hd_profile_free(m);
+	} else {
+		FUZZ_CHECK(err.code != HD_ERR_INTERNAL && err.msg[0] != '\0');
+	}
+	/* every other sample, with the edits `merge -o` applies */
+	uint8_t *keep = malloc(p->n_samples + 1);
+	if (!keep)
+		return;
+	for (uint64_t i = 0; i < p->n_samples; i++)
+		keep[i] = (uint8_t)((i + opt) & 1);
+	struct hd_report_options ro;
+	hd_report_options_default(&ro);
+	ro.hide = (opt & 0x40) ? "runtime|\\.go$" : NULL;
+	ro.show_from = (opt & 0x80) ? "main" : NULL;
+	ro.prune_from = (opt & 0x02) ? "a" : NULL;
+	struct hd_profile *sel = NULL;
+	if (hd_profile_select(p, keep, &ro, &sel, &err) == HD_OK) {
+		FUZZ_CHECK(sel->n_samples <= p->n_samples);
+		hd_profile_free(sel);
+	}
+	free(keep);
+}
+
+/* hd_trend_analyze on the profile as a series of two snapshots, rendered. */
+static void run_trend(const struct hd_profile *p, uint8_t opt)
+{
+	struct hd_trend_snapshot snaps[2] = {{p, 1000000000, "a\x1b[2J"}, {p, (opt & 1) ? 0 : 61000000000, "b"}};
+	struct hd_trend_options to;
+	hd_trend_options_default(&to);
+	to.limit_bytes = (opt & 0x10) ? 1 << 20 : 0;
+	struct hd_trend_report *rep = NULL;
+	struct hd_error err;
+	if (hd_trend_analyze(snaps, 2, &to, NULL, &rep, &err) != HD_OK)
+		return;
+	static const enum hd_trend_format formats[] = {HD_TREND_TEXT, HD_TREND_JSON};
+	for (size_t i = 0; i < 2; i++) {
+		char *out = NULL;
+		size_t len = 0;
+		if (hd_trend_render(rep, formats[i], NULL, &out, &len, &err) != HD_OK)
+			continue;
+		FUZZ_CHECK(out != NULL && out[len] == '\0');
+		if (formats[i] == HD_TREND_JSON)
+			check_json_controls(out, len);
+		else
+			check_no_controls(out, len);
+		free(out);
+	}
+	hd_trend_report_free(rep);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size == 0)
@@ -201,6 +278,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run_reports(p, opt);
 	run_renderers(p, opt);
 	run_diagnosis(p, opt);
+	run_merge(p, opt);
+	run_trend(p, opt);
 	hd_profile_free(p);
 	return 0;
 }
