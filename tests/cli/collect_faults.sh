@@ -8,17 +8,6 @@
 . "$(dirname "$0")/collect_lib.bash" || exit 1
 need_go
 
-# expect RC CMD...: runs CMD, stderr to $TMP/err, checks the exit code.
-expect() {
-	local want=$1
-	shift
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	local rc=$?
-	[ "$rc" = "$want" ] || fail "$* exited $rc, want $want; stderr: $(cat "$TMP/err")"
-}
-err_has() {
-	grep -q -- "$1" "$TMP/err" || fail "stderr lacks '$1': $(cat "$TMP/err")"
-}
 empty_dir() {
 	[ -z "$(ls -A "$1" 2>/dev/null | grep -v '^index.json$')" ] || fail "$1 is not empty: $(ls -A "$1")"
 }

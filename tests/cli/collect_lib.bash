@@ -39,6 +39,19 @@ need_go() {
 	fi
 }
 
+# expect RC CMD...: runs CMD (stdout $TMP/out, stderr $TMP/err), checks the
+# exit code; err_has TEXT: stderr contains TEXT.
+expect() {
+	local want=$1
+	shift
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	local rc=$?
+	[ "$rc" = "$want" ] || fail "$* exited $rc, want $want; stderr: $(cat "$TMP/err")"
+}
+err_has() {
+	grep -q -- "$1" "$TMP/err" || fail "stderr lacks '$1': $(cat "$TMP/err")"
+}
+
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/hd-collect.XXXXXX")
 SERVER_PIDS=""
 cleanup() {

@@ -9,14 +9,8 @@
 need_go
 command -v jq >/dev/null || skip "jq not installed"
 
-# expect RC CMD...: runs CMD (stdout $TMP/out, stderr $TMP/err), checks the code.
-expect() {
-	local want=$1
-	shift
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	local rc=$?
-	[ "$rc" = "$want" ] || fail "$* exited $rc, want $want; stderr: $(cat "$TMP/err")"
-}
+# one_line_has RE: stderr is one line matching RE (grep basic syntax);
+# expect and err_has come from collect_lib.bash
 one_line_has() {
 	[ "$(wc -l <"$TMP/err")" = 1 ] || fail "not one line: $(cat "$TMP/err")"
 	grep -q -- "$1" "$TMP/err" || fail "stderr lacks '$1': $(cat "$TMP/err")"
