@@ -2,24 +2,9 @@
 # `heapdoc trend` without a live process: the parca series of
 # ../shared/corpus (8 identical snapshots, then 2: two observations), the
 # snapshot order, the gate, and every documented error path.
-set -u
-: "${HEAPDOC:?}" "${HD_SRCDIR:?}"
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/hd-trend.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-expect() {
-	local want=$1
-	shift
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	local rc=$?
-	[ "$rc" = "$want" ] || fail "$* exited $rc, want $want; stderr: $(cat "$TMP/err")"
-}
-err_has() {
-	grep -q -- "$1" "$TMP/err" || fail "stderr lacks '$1': $(cat "$TMP/err")"
-}
+# fail, expect, err_has and a scratch $TMP removed on exit: collect_lib.bash
+# (its live-server helpers are not used here: no Go needed)
+. "$(dirname "$0")/collect_lib.bash" || exit 1
 
 # Errors first: they need no corpus.
 expect 2 "$HEAPDOC" trend
