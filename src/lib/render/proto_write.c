@@ -87,16 +87,23 @@ static void strtab_release(struct strtab *t)
 
 /* ---- wire encoding ---- */
 
-static void put_varint(struct hd_buf *b, uint64_t x)
+/* Writes a varint straight into b's spare room: the writer's hot path
+ * (one call per location id and value, tens of millions on a large
+ * profile), so no append call or bounce buffer per varint. */
+static inline void put_varint(struct hd_buf *b, uint64_t x)
 {
-	unsigned char tmp[10];
+	/* 10 bytes at most, plus hd_buf's terminating NUL */
+	if (HD_UNLIKELY(b->cap - b->len < 11 || !b->data) && !hd_buf_reserve(b, 10))
+		return;
+	unsigned char *d = (unsigned char *)b->data + b->len;
 	size_t n = 0;
 	while (x >= 0x80) {
-		tmp[n++] = (unsigned char)(x | 0x80);
+		d[n++] = (unsigned char)(x | 0x80);
 		x >>= 7;
 	}
-	tmp[n++] = (unsigned char)x;
-	hd_buf_append(b, tmp, n);
+	d[n++] = (unsigned char)x;
+	b->len += n;
+	d[n] = '\0';
 }
 
 static void put_u64(struct hd_buf *b, int tag, uint64_t x)
