@@ -228,8 +228,9 @@ enum hd_status hd_trend_series_analyze(const struct hd_trend_point *points, size
 	 * Growing: the series was last at its minimum at observation kmin; the
 	 * growth under way starts at kmin + 1.  It counts when the net rise is
 	 * significant, the line fits (over everything, or from the baseline
-	 * kmin on), and the recent half is still rising - a step at start-up
-	 * followed by a plateau is not a leak.
+	 * kmin on), the recent half is still rising - a step at start-up
+	 * followed by a plateau is not a leak - and the last value is higher
+	 * than anything before the baseline.
 	 */
 	size_t kmin = 0, kmin_point = 0, next_point = HD_NONE;
 	double ymin = 0;
@@ -251,6 +252,20 @@ enum hd_status hd_trend_series_analyze(const struct hd_trend_point *points, size
 				break;
 			}
 	}
+	/* The highest value before the baseline: a series that fell back to
+	 * its minimum and climbed again only as high as it had been already
+	 * (a buffer held once or twice depending on when the GC ran, a cache
+	 * emptied and refilled) is going back and forth, not growing. */
+	bool prior = false;
+	double prior_peak = 0;
+	for (size_t i = 0; i < kmin_point; i++) {
+		if (!is_observation(&v, i))
+			continue;
+		if (!prior || (double)points[i].value > prior_peak)
+			prior_peak = (double)points[i].value;
+		prior = true;
+	}
+	bool new_high = !prior || last > prior_peak;
 	double min_slope = v.timed ? options->min_growth_bytes_per_min : 0;
 	if (last - first >= thresh && all.slope > 0 && kmin + 1 < m) {
 		struct fit since = fit_line(&v, kmin, m);
@@ -279,7 +294,7 @@ enum hd_status hd_trend_series_analyze(const struct hd_trend_point *points, size
 		bool still = (r.recent_slope_bytes_per_min > 0 &&
 			      r.recent_slope_bytes_per_min >= 0.2 * all.slope) ||
 			     (rises >= 2 && last_rise >= m / 2);
-		if (fits && still && rate > 0 && rate >= min_slope) {
+		if (fits && still && new_high && rate > 0 && rate >= min_slope) {
 			r.verdict = HD_TREND_GROWING;
 			r.growth_start = (uint32_t)next_point;
 			r.growth_start_time_nanos = points[next_point].time_nanos;
