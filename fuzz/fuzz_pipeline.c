@@ -2,7 +2,7 @@
  * fuzz_pipeline.c - libFuzzer target: the whole pipeline on one input,
  * decode -> aggregate -> render, through the public API only.  The first
  * byte chooses options (sample index, line granularity, no inlines, label
- * frames, relative percentages and a divisor); the
+ * frames, relative percentages and a divisor, label show/hide); the
  * rest is a profile in any format.  Every renderer runs on what decoded:
  * pprof's reports (a view with the chosen granularity, then top, traces and
  * peek as text and JSON), folded stacks and the SVG flame graph (each
@@ -77,11 +77,13 @@ static void run_reports(const struct hd_profile *p, uint8_t opt)
 	if (opt & 0x10) { /* label values as frames */
 		ro.tagleaf = "bytes";
 		ro.tagroot = "region,,request";
+		ro.taghide = "^request$";
 	}
 	if (opt & 0x02) {
 		ro.relative_percentages = true;
 		ro.focus = "a";
 		ro.divide_by = 3;
+		ro.tagshow = "e";
 	}
 	struct hd_view *v = NULL;
 	struct hd_error err;
@@ -232,6 +234,8 @@ static void run_merge(const struct hd_profile *p, uint8_t opt)
 	ro.hide = (opt & 0x40) ? "runtime|\\.go$" : NULL;
 	ro.show_from = (opt & 0x80) ? "main" : NULL;
 	ro.prune_from = (opt & 0x02) ? "a" : NULL;
+	ro.tagshow = (opt & 0x10) ? "^[a-m]" : NULL;
+	ro.taghide = (opt & 0x20) ? "bytes" : NULL;
 	struct hd_profile *sel = NULL;
 	if (hd_profile_select(p, keep, &ro, &sel, &err) == HD_OK) {
 		FUZZ_CHECK(sel->n_samples <= p->n_samples);

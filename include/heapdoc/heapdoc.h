@@ -390,6 +390,13 @@ struct hd_report_options {
 	 * new leaf (pprof's addLabelNodes). */
 	const char *tagroot;
 	const char *tagleaf;
+	/* -tagshow / -taghide: regular expressions matched against label keys,
+	 * applied after -tagfocus/-tagignore: a kept sample loses every label
+	 * (string or numeric) whose key -tagshow does not match or -taghide
+	 * matches (pprof's FilterTagsByName).  It changes what -traces prints
+	 * and what merge -o writes, never which samples are kept. */
+	const char *tagshow;
+	const char *taghide;
 	/* -relative_percentages: percentages (and the total) of the samples
 	 * the filters kept, not of the whole profile. */
 	bool relative_percentages;
@@ -434,7 +441,9 @@ enum {
 	HD_FILTER_TAGFOCUS = 1 << 5,
 	HD_FILTER_TAGIGNORE = 1 << 6,
 	HD_FILTER_TAGROOT = 1 << 7, /* no sample has a label of a -tagroot key */
-	HD_FILTER_TAGLEAF = 1 << 8
+	HD_FILTER_TAGLEAF = 1 << 8,
+	HD_FILTER_TAGSHOW = 1 << 9, /* no kept sample has a label key it matches */
+	HD_FILTER_TAGHIDE = 1 << 10
 };
 
 struct hd_view;
@@ -756,12 +765,14 @@ void hd_loader_free(struct hd_loader *loader);
  * non-zero (keep holds profile->n_samples flags: e.g. the samples an
  * hd_view kept after -focus/-ignore/-tagfocus/-tagignore), with pprof's
  * stack edits applied when `edits` sets them (only its hide, show,
- * show_from and prune_from are read; NULL = none): lines matching -hide
+ * show_from, prune_from, tagshow and taghide are read; NULL = none): lines matching -hide
  * removed and, with -show, only matching lines kept (locations left empty
  * drop out of stacks, emptied samples are dropped); -show_from cuts each
  * stack above its root-most match (samples without one are dropped);
- * -prune_from drops the callees of the leaf-most match - pprof's
- * FilterSamplesByName, ShowFrom and PruneFrom, in that order.  The result
+ * -prune_from drops the callees of the leaf-most match; -tagshow/-taghide
+ * leave each kept sample only the labels whose key -tagshow matches and
+ * -taghide does not - pprof's FilterSamplesByName, ShowFrom,
+ * FilterTagsByName and PruneFrom, in that order.  The result
  * is compacted like a merge of that one profile: zero samples and whatever
  * only dropped samples referenced are left out, ids are dense.
  * Returns HD_OK and *selected_ret (hd_profile_free()), HD_ERR_USAGE on

@@ -325,7 +325,9 @@ static void usage(FILE *f)
 		"With -base/-diff_base the bases are subtracted (several are summed;\n"
 		"pprof's command line keeps only the last).  pprof's filters apply as\n"
 		"with 'go tool pprof -proto': -focus, -ignore, -tagfocus, -tagignore keep\n"
-		"samples, -hide, -show, -show_from, -prune_from edit their stacks.\n"
+		"samples, -hide, -show, -show_from, -prune_from edit their stacks,\n"
+		"-tagshow, -taghide their labels (samples left with the same stack and\n"
+		"labels are then added together).\n"
 		"Inputs are folded in one at a time, in order, while a worker thread\n"
 		"decodes the next ones (--threads): memory is bounded by the merged\n"
 		"result plus a few inputs, whatever their number.  Output is\n"
@@ -428,7 +430,8 @@ int cmd_merge(int argc, char **argv)
 	bool filtered = (o->focus && *o->focus) || (o->ignore && *o->ignore) ||
 			(o->tagfocus && *o->tagfocus) || (o->tagignore && *o->tagignore) ||
 			(o->hide && *o->hide) || (o->show && *o->show) ||
-			(o->show_from && *o->show_from) || (o->prune_from && *o->prune_from);
+			(o->show_from && *o->show_from) || (o->prune_from && *o->prune_from) ||
+			(o->tagshow && *o->tagshow) || (o->taghide && *o->taghide);
 	if (p && filtered) {
 		struct hd_profile *f = filter(&r, p, &rc);
 		hd_profile_free(p);

@@ -24,7 +24,7 @@ enum {
 	OPT_HIDE, OPT_SHOW, OPT_SHOW_FROM, OPT_PRUNE_FROM, OPT_TAGFOCUS, OPT_TAGIGNORE,
 	OPT_ALL_FRAMES, OPT_DROP_NEGATIVE, OPT_FORMAT, OPT_JSON, OPT_BASE, OPT_DIFF_BASE,
 	OPT_NORMALIZE, OPT_MAX_INPUT, OPT_MAX_DECOMPRESSED, OPT_OUTPUT, OPT_HELP, OPT_TAGROOT,
-	OPT_TAGLEAF, OPT_RELATIVE, OPT_DIVIDE_BY
+	OPT_TAGLEAF, OPT_RELATIVE, OPT_DIVIDE_BY, OPT_TAGSHOW, OPT_TAGHIDE
 };
 
 /* Booleans take an optional "=true/false" like Go's flag package. */
@@ -58,6 +58,8 @@ static const struct option shared_options[] = {
 	{"tagignore", required_argument, NULL, OPT_TAGIGNORE},
 	{"tagroot", required_argument, NULL, OPT_TAGROOT},
 	{"tagleaf", required_argument, NULL, OPT_TAGLEAF},
+	{"tagshow", required_argument, NULL, OPT_TAGSHOW},
+	{"taghide", required_argument, NULL, OPT_TAGHIDE},
 	{"relative_percentages", optional_argument, NULL, OPT_RELATIVE},
 	{"divide_by", required_argument, NULL, OPT_DIVIDE_BY},
 	{"all_frames", optional_argument, NULL, OPT_ALL_FRAMES},
@@ -107,6 +109,9 @@ void hd_cli_report_help(FILE *f)
 		"  -tagroot KEYS          add a frame per label KEY (comma-separated) at\n"
 		"                         the root of each sample, named by its values\n"
 		"  -tagleaf KEYS          the same at the leaf (-tagleaf=bytes: object sizes)\n"
+		"  -tagshow RE            keep only the labels whose key matches RE (what\n"
+		"                         -traces prints and merge -o writes)\n"
+		"  -taghide RE            drop the labels whose key matches RE\n"
 		"  -relative_percentages  percentages of what the filters kept, not of all\n"
 		"  -divide_by F           show every value divided by F (default 1)\n"
 		"  -all_frames            ignore the profile's drop_frames/keep_frames\n"
@@ -248,6 +253,8 @@ static bool apply(struct hd_cli_report *r, struct parse_state *s, const char *cm
 	case OPT_TAGIGNORE: o->tagignore = arg; return true;
 	case OPT_TAGROOT: o->tagroot = arg; return true;
 	case OPT_TAGLEAF: o->tagleaf = arg; return true;
+	case OPT_TAGSHOW: o->tagshow = arg; return true;
+	case OPT_TAGHIDE: o->taghide = arg; return true;
 	case OPT_RELATIVE: return parse_bool(cmd, name, arg, &o->relative_percentages);
 	case OPT_DIVIDE_BY: {
 		/* strconv.ParseFloat; pprof refuses 0 ("zero divisor specified") */
@@ -474,6 +481,7 @@ struct hd_view *hd_cli_report_view(struct hd_cli_report *r, const struct hd_prof
 		{HD_FILTER_SHOW, "show"}, {HD_FILTER_SHOW_FROM, "show_from"},
 		{HD_FILTER_TAGFOCUS, "tagfocus"}, {HD_FILTER_TAGIGNORE, "tagignore"},
 		{HD_FILTER_TAGROOT, "tagroot"}, {HD_FILTER_TAGLEAF, "tagleaf"},
+		{HD_FILTER_TAGSHOW, "tagshow"}, {HD_FILTER_TAGHIDE, "taghide"},
 	};
 	for (size_t i = 0; i < sizeof(warn) / sizeof(warn[0]); i++)
 		if (sum.unmatched & warn[i].bit)

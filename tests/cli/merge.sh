@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # merge.sh - `heapdoc merge`: the parca-many series summed gives the totals
 # known from the corpus README (independent of pprof), output is gzip
-# profile.proto, deterministic, --raw is uncompressed, `-o -` writes stdout;
+# profile.proto, deterministic, --raw is uncompressed, `-o -` writes stdout,
+# filters and stack and label edits are written;
 # error paths: no -o, no profile, unreadable input, -base with -diff_base,
 # unwritable output (exit codes, one-line messages, no temporary file left).
 set -u
@@ -74,6 +75,15 @@ cmp -s <("$HEAPDOC" folded "$tmp/focus.pb.gz") <("$HEAPDOC" folded -focus=main.h
 cmp -s <("$HEAPDOC" folded "$tmp/hide.pb.gz") <("$HEAPDOC" folded -hide=main.main "$small") ||
 	fail "merge -hide differs from folded -hide"
 "$HEAPDOC" folded "$tmp/hide.pb.gz" | grep -q main.main && fail "-hide kept main.main"
+# and label edits: -taghide drops the bytes labels, the values stay
+"$HEAPDOC" merge -taghide=bytes "$small" -o "$tmp/taghide.pb.gz" || fail "merge -taghide"
+"$HEAPDOC" dump "$tmp/taghide.pb.gz" | grep -q "bytes:" && fail "-taghide kept the bytes labels"
+"$HEAPDOC" dump "$small" | grep -q "bytes:" || fail "small.pb.gz has no bytes labels to hide"
+cmp -s <("$HEAPDOC" top -nodefraction=0 "$tmp/taghide.pb.gz") <("$HEAPDOC" top -nodefraction=0 "$small") ||
+	fail "merge -taghide changed the values"
+"$HEAPDOC" merge -tagshow=nokey "$small" -o "$tmp/tagshow.pb.gz" 2>"$tmp/err" || fail "merge -tagshow"
+grep -q "^heapdoc: warning: -tagshow expression matched no samples$" "$tmp/err" ||
+	fail "merge -tagshow=nokey: no warning: $(cat "$tmp/err")"
 "$HEAPDOC" merge -focus='(' "$small" -o "$tmp/bad.pb.gz" 2>"$tmp/err"; rc=$?
 [ $rc = 2 ] || fail "merge bad regexp: exit $rc"
 

@@ -99,6 +99,11 @@ series() {
 	FILTERED=1 check "$label -show" -show=main "$last" -- -show=main "$last"
 	FILTERED=1 check "$label -show_from" -show_from=main "$last" -- -show_from=main "$last"
 	FILTERED=1 check "$label -prune_from" -prune_from=runtime "$last" -- -prune_from=runtime "$last"
+	# -taghide: pprof keeps samples that end up alike apart, heapdoc adds
+	# them together (merge -o compacts), so the rows are compared, not -raw
+	FILTERED=1 check "$label -taghide" -taghide=bytes "$last" -- -taghide=bytes "$last"
+	FILTERED=1 check "$label -tagshow -diff_base" -tagshow=^b -diff_base "$first" "$last" -- \
+		-tagshow=^b -diff_base "$first" "$last"
 	check "$label -normalize -diff_base" -normalize -diff_base "$first" "$last" -- \
 		-normalize -diff_base "$first" "$last"
 	# Several bases: heapdoc sums them (pprof's library does too:

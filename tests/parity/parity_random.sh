@@ -6,8 +6,8 @@
 # drop_frames/keep_frames (also an invalid one), comments, durations.  For
 # each profile, `top` under a matrix of options (every granularity,
 # -noinlines, -cum, -nodecount, -nodefraction, -drop_negative, -mean, every
-# filter, tag ranges and regexps, -tagroot/-tagleaf, -relative_percentages,
-# -divide_by, -unit, -trim=false, -edgefraction), and
+# filter, tag ranges and regexps, -tagroot/-tagleaf, -tagshow/-taghide,
+# -relative_percentages, -divide_by, -unit, -trim=false, -edgefraction), and
 # `traces` and `peek` under a few, must print what pprof prints, byte for
 # byte - except the order of rows sharing flat and name, and of peek edges
 # of weights w and -w, which pprof leaves unspecified (cmptop -text/-peek
@@ -129,6 +129,8 @@ check_seed() {
 -tagroot=nosuchkey -tagleaf=,
 -tagroot=region -focus=eu -noinlines
 -tagleaf=bytes -tagfocus=bytes=1kb: -files
+-tagshow=region -taghide=bytes
+-tagleaf=bytes -taghide=bytes
 -relative_percentages -focus=main\.(handle|load)
 -relative_percentages -tagfocus=region=eu -mean
 -relative_percentages -hide=runtime -show_from=walk -lines
@@ -140,7 +142,8 @@ check_seed() {
 -divide_by=7 -mean -nodefraction=0.02
 EOF
 	for a in "" "-lines" "-focus=main -noinlines" "-tagfocus=region=eu" "-tagleaf=bytes -tagroot=region" \
-		"-divide_by=7"; do
+		"-divide_by=7" "-taghide=bytes" "-tagshow=^re -tagfocus=bytes=1kb:" "-tagshow=nokey" \
+		"-diff_base=$base -taghide=pprof"; do
 		# shellcheck disable=SC2086
 		compare traces $a "$prof"
 	done

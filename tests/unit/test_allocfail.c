@@ -213,6 +213,9 @@ static enum hd_status step_report(void *ctx, struct hd_error *err)
 	/* -tagleaf/-tagroot build a profile of the view's own (tagframes.c) */
 	ro.tagleaf = "bytes";
 	ro.tagroot = "nokey";
+	/* -tagshow/-taghide: another derived profile, and two regexps */
+	ro.tagshow = ".";
+	ro.taghide = "^nokey$";
 	ro.relative_percentages = rc->granularity == HD_GRANULARITY_LINES;
 	struct hd_view *v = NULL;
 	enum hd_status st = hd_view_new(rc->profile, &ro, &v, err);

@@ -461,6 +461,93 @@ static void test_label_frames_relative_divide(void **state)
 	hd_profile_free(p);
 }
 
+/* The label lines of a -traces report of v (lines with "bytes:" and so on). */
+static const char *trace_label_keys(const struct hd_view *v)
+{
+	static char buf[512];
+	char *out = NULL;
+	size_t len = 0;
+	assert_int_equal(hd_render_traces_text(v, &out, &len, NULL), HD_OK);
+	size_t o = 0;
+	buf[0] = '\0';
+	for (const char *line = out; line && *line;) {
+		const char *end = strchr(line, '\n');
+		size_t n = end ? (size_t)(end - line) : strlen(line);
+		const char *colon = memchr(line, ':', n);
+		/* "%10s:  values" lines: the key right-aligned before ':' */
+		if (colon && colon - line == 10 && n > 12 && colon[1] == ' ' && colon[2] == ' ') {
+			const char *k = line;
+			while (*k == ' ')
+				k++;
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%.*s;", (int)(colon - k), k);
+		}
+		line = end ? end + 1 : NULL;
+	}
+	hd_report_text_free(out);
+	return buf;
+}
+
+/*
+ * -tagshow/-taghide (FilterTagsByName) on label_profile(): labels go from
+ * the kept samples after -tagfocus, never the samples themselves; the
+ * label frames of -tagleaf were made before and stay.
+ */
+static void test_tag_show_hide(void **state)
+{
+	(void)state;
+	struct hd_profile *p = label_profile();
+	struct hd_report_options o;
+	hd_report_options_default(&o);
+	o.nodefraction = 0;
+	struct hd_view *v = view_with(p, &o);
+	assert_string_equal(trace_label_keys(v), "region;bytes;region;bytes;request;");
+	hd_view_free(v);
+	o.taghide = "bytes";
+	v = view_with(p, &o);
+	assert_string_equal(trace_label_keys(v), "region;region;request;");
+	assert_int_equal(kept_sum(v), 15);
+	struct hd_view_summary s;
+	hd_view_summary(v, &s);
+	assert_int_equal(s.unmatched, 0);
+	hd_view_free(v);
+	o.taghide = NULL;
+	o.tagshow = "^re";
+	v = view_with(p, &o);
+	assert_string_equal(trace_label_keys(v), "region;region;request;");
+	hd_view_free(v);
+	o.tagshow = "^re";
+	o.taghide = "quest";
+	o.tagfocus = "region=eu";
+	v = view_with(p, &o);
+	assert_string_equal(trace_label_keys(v), "region;");
+	assert_int_equal(kept_sum(v), 1);
+	hd_view_free(v);
+	/* nothing matched: every label goes, and the warning bits */
+	hd_report_options_default(&o);
+	o.tagshow = "zone";
+	o.taghide = "zone";
+	v = view_with(p, &o);
+	assert_string_equal(trace_label_keys(v), "");
+	hd_view_summary(v, &s);
+	assert_int_equal(s.unmatched, HD_FILTER_TAGSHOW | HD_FILTER_TAGHIDE);
+	assert_int_equal(kept_sum(v), 15);
+	hd_view_free(v);
+	/* -tagleaf made its frames first: hiding the label keeps them */
+	hd_report_options_default(&o);
+	o.tagleaf = "bytes";
+	o.taghide = "bytes";
+	v = view_with(p, &o);
+	assert_string_equal(stacks(v), "32<main.a;65536<main.a;<unknown><main.a;<unknown><main.a");
+	hd_view_free(v);
+	struct hd_view *bad = NULL;
+	struct hd_error err = {0};
+	hd_report_options_default(&o);
+	o.tagshow = "(";
+	assert_int_equal(hd_view_new(p, &o, &bad, &err), HD_ERR_REGEX);
+	assert_non_null(strstr(err.msg, "tagshow"));
+	hd_profile_free(p);
+}
+
 static void test_sample_index(void **state)
 {
 	(void)state;
@@ -562,6 +649,7 @@ int main(void)
 		cmocka_unit_test(test_tag_range_parse),
 		cmocka_unit_test(test_tag_filters),
 		cmocka_unit_test(test_label_frames_relative_divide),
+		cmocka_unit_test(test_tag_show_hide),
 		cmocka_unit_test(test_sample_index),
 		cmocka_unit_test(test_errors),
 	};

@@ -554,7 +554,39 @@ static void test_select_and_edit(void **state)
 	assert_true(find(m, "main.g;main.main", 128) >= 0);
 	assert_true(find(m, "malloc;main.f;main.main", 64) >= 0);
 	hd_profile_free(m);
+	/* -taghide: the bytes labels go, and f/64 and f/32, now the same
+	 * stack with the same (no) labels, are added together */
+	hd_report_options_default(&ro);
+	ro.taghide = "^byt";
+	assert_int_equal(hd_profile_select(a, all, &ro, &m, NULL), HD_OK);
+	assert_int_equal(m->n_samples, 2);
+	long fs = find(m, "malloc;main.f;main.main", 0);
+	assert_true(fs >= 0);
+	assert_int_equal(hd_profile_sample_values(m, (uint64_t)fs)[3], 96);
+	assert_int_equal(m->samples[fs].n_labels, 0);
+	assert_true(find(m, "malloc;main.g;main.main", 0) >= 0);
+	hd_profile_free(m);
+	/* -tagshow matching the key keeps them; not matching drops them, and
+	 * combines with the stack edits and the selection */
+	hd_report_options_default(&ro);
+	ro.tagshow = "bytes";
+	assert_int_equal(hd_profile_select(a, all, &ro, &m, NULL), HD_OK);
+	assert_int_equal(m->n_samples, 3);
+	assert_true(find(m, "malloc;main.f;main.main", 32) >= 0);
+	hd_profile_free(m);
+	ro.tagshow = "^region$";
+	ro.hide = "^malloc$";
+	assert_int_equal(hd_profile_select(a, keep, &ro, &m, NULL), HD_OK);
+	assert_int_equal(m->n_samples, 2); /* f/64 and g; f/32 was not kept */
+	fs = find(m, "main.f;main.main", 0);
+	assert_true(fs >= 0);
+	assert_int_equal(hd_profile_sample_values(m, (uint64_t)fs)[3], 64);
+	hd_profile_free(m);
 	struct hd_error err = {0};
+	hd_report_options_default(&ro);
+	ro.taghide = "[";
+	assert_int_equal(hd_profile_select(a, all, &ro, &m, &err), HD_ERR_REGEX);
+	assert_non_null(strstr(err.msg, "taghide"));
 	hd_report_options_default(&ro);
 	ro.hide = "(";
 	assert_int_equal(hd_profile_select(a, all, &ro, &m, &err), HD_ERR_REGEX);
@@ -577,6 +609,27 @@ static void test_alloc_failure_sweep(void **state)
 		if (st == HD_OK) {
 			assert_true(n > 10);
 			assert_int_equal(m->n_sample_types, 2);
+			hd_profile_free(m);
+			break;
+		}
+		assert_int_equal(st, HD_ERR_NOMEM);
+		assert_null(m);
+		assert_true(n < 100000);
+	}
+	/* hd_profile_select with stack and label edits */
+	uint8_t all[4] = {1, 1, 1, 1};
+	struct hd_report_options ro;
+	hd_report_options_default(&ro);
+	ro.hide = "^malloc$";
+	ro.taghide = "bytes";
+	for (long n = 0;; n++) {
+		struct hd_profile *m = NULL;
+		hd_alloc_fail_after(n);
+		enum hd_status st = hd_profile_select(a, all, &ro, &m, NULL);
+		hd_alloc_fail_after(-1);
+		if (st == HD_OK) {
+			assert_true(n > 10);
+			assert_int_equal(m->n_samples, 2);
 			hd_profile_free(m);
 			break;
 		}

@@ -3,7 +3,8 @@
  * with pprof's stack edits applied to its locations, so that `heapdoc merge
  * -focus/-hide/... -o` writes what `go tool pprof -proto` with the same
  * options writes.  The edits follow google/pprof profile/filter.go
- * (FilterSamplesByName's -hide/-show line removal, ShowFrom) and
+ * (FilterSamplesByName's -hide/-show line removal, ShowFrom,
+ * FilterTagsByName's -tagshow/-taghide label removal) and
  * profile/prune.go (PruneFrom), in pprof's order (driver_focus.go
  * applyFocus); which samples survive -focus/-ignore/-tag* is decided by
  * the caller (an hd_view).  The result is compacted by the merger
@@ -13,7 +14,7 @@
 #include "agg/regex.h"
 
 struct edits {
-	struct hd_regex *hide, *show, *show_from, *prune_from;
+	struct hd_regex *hide, *show, *show_from, *prune_from, *tagshow, *taghide;
 };
 
 static bool fn_matches(struct hd_regex *re, const struct hd_profile *p, const struct hd_line *ln)
@@ -150,7 +151,7 @@ static enum hd_status compile(const char *pattern, const char *what, struct hd_r
  * arrays in *bufs) and keep2. */
 static enum hd_status select_and_edit(const struct edits *e, const struct hd_profile *p,
 				      const uint8_t *keep, uint8_t *keep2,
-				      struct hd_profile *shadow, void *bufs[4],
+				      struct hd_profile *shadow, void *bufs[5],
 				      struct hd_error *err)
 {
 	struct hd_line *lines = hd_malloc(((size_t)p->n_lines + 1) * sizeof(*lines));
@@ -219,13 +220,49 @@ static enum hd_status select_and_edit(const struct edits *e, const struct hd_pro
 	return HD_OK;
 }
 
+/* -tagshow/-taghide: the kept samples of *shadow keep only the labels whose
+ * key tagshow matches (all when unset) and taghide does not.  Its samples
+ * are copied first unless bufs[3] holds them already. */
+static enum hd_status edit_labels(const struct edits *e, struct hd_profile *shadow,
+				  const uint8_t *keep, void *bufs[5], struct hd_error *err)
+{
+	struct hd_sample *samples = bufs[3];
+	if (!samples) {
+		samples = hd_malloc((shadow->n_samples + 1) * sizeof(*samples));
+		if (!samples)
+			return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
+		if (shadow->n_samples)
+			memcpy(samples, shadow->samples, shadow->n_samples * sizeof(*samples));
+		bufs[3] = samples;
+	}
+	struct hd_label *labels = hd_malloc((shadow->n_labels + 1) * sizeof(*labels));
+	if (!labels)
+		return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
+	bufs[4] = labels;
+	for (uint64_t s = 0; s < shadow->n_samples; s++) {
+		struct hd_sample *smp = &samples[s];
+		const struct hd_label *in = shadow->labels + smp->first_label;
+		uint32_t n = 0;
+		for (uint32_t k = 0; keep[s] && k < smp->n_labels; k++) {
+			struct hd_str key = in[k].key;
+			if ((!e->tagshow || hd_regex_match(e->tagshow, key.ptr, key.len)) &&
+			    !(e->taghide && hd_regex_match(e->taghide, key.ptr, key.len)))
+				labels[smp->first_label + n++] = in[k];
+		}
+		smp->n_labels = n;
+	}
+	shadow->samples = samples;
+	shadow->labels = labels;
+	return HD_OK;
+}
+
 enum hd_status hd_profile_select(const struct hd_profile *profile, const uint8_t *keep,
 				 const struct hd_report_options *edits,
 				 struct hd_profile **selected_ret, struct hd_error *err)
 {
 	if (!profile || !keep || !selected_ret)
 		return hd_error_set(err, HD_ERR_USAGE, "no profile to select from");
-	struct edits e = {NULL, NULL, NULL, NULL};
+	struct edits e = {NULL, NULL, NULL, NULL, NULL, NULL};
 	enum hd_status st = HD_OK;
 	if (edits) {
 		st = compile(edits->hide, "hide", &e.hide, err);
@@ -235,8 +272,12 @@ enum hd_status hd_profile_select(const struct hd_profile *profile, const uint8_t
 			st = compile(edits->show_from, "show_from", &e.show_from, err);
 		if (st == HD_OK)
 			st = compile(edits->prune_from, "prune_from", &e.prune_from, err);
+		if (st == HD_OK)
+			st = compile(edits->tagshow, "tagshow", &e.tagshow, err);
+		if (st == HD_OK)
+			st = compile(edits->taghide, "taghide", &e.taghide, err);
 	}
-	void *bufs[4] = {NULL, NULL, NULL, NULL};
+	void *bufs[5] = {NULL, NULL, NULL, NULL, NULL};
 	uint8_t *keep2 = NULL;
 	struct hd_profile shadow;
 	const struct hd_profile *src = profile;
@@ -249,6 +290,12 @@ enum hd_status hd_profile_select(const struct hd_profile *profile, const uint8_t
 		src = &shadow;
 		keep = keep2;
 	}
+	if (st == HD_OK && (e.tagshow || e.taghide)) {
+		if (src != &shadow)
+			shadow = *profile;
+		st = edit_labels(&e, &shadow, keep, bufs, err);
+		src = &shadow;
+	}
 	struct hd_merger *m = NULL;
 	if (st == HD_OK)
 		st = hd_merger_new(&m, err);
@@ -259,12 +306,14 @@ enum hd_status hd_profile_select(const struct hd_profile *profile, const uint8_t
 	if (st == HD_OK)
 		st = hd_merger_finish(m, selected_ret, err);
 	hd_merger_free(m);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		hd_free(bufs[i]);
 	hd_free(keep2);
 	hd_regex_free(e.hide);
 	hd_regex_free(e.show);
 	hd_regex_free(e.show_from);
 	hd_regex_free(e.prune_from);
+	hd_regex_free(e.tagshow);
+	hd_regex_free(e.taghide);
 	return st;
 }

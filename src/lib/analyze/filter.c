@@ -758,6 +758,8 @@ static enum hd_status copy_options(struct hd_view *v, const struct hd_report_opt
 	v->options.tagignore = dup_opt(a, o->tagignore, &fail);
 	v->options.tagroot = dup_opt(a, o->tagroot, &fail);
 	v->options.tagleaf = dup_opt(a, o->tagleaf, &fail);
+	v->options.tagshow = dup_opt(a, o->tagshow, &fail);
+	v->options.taghide = dup_opt(a, o->taghide, &fail);
 	v->options.unit = dup_opt(a, o->unit ? o->unit : "minimum", &fail);
 	if (!v->options.unit && !fail)
 		v->options.unit = "minimum";
@@ -796,6 +798,10 @@ enum hd_status hd_view_new(const struct hd_profile *profile,
 		st = show_from(&c, v->options.show_from);
 	if (st == HD_OK && (v->options.tagfocus || v->options.tagignore))
 		st = hd_filter_by_tag(v, err);
+	if (st == HD_OK && (v->options.tagshow || v->options.taghide)) {
+		st = hd_filter_tags_by_name(v, err);
+		c.p = v->profile;
+	}
 	if (st == HD_OK && v->options.prune_from)
 		st = prune_from(&c, v->options.prune_from);
 	if (st == HD_OK && relative)

@@ -294,3 +294,68 @@ enum hd_status hd_filter_by_tag(struct hd_view *v, struct hd_error *err)
 		v->unmatched |= HD_FILTER_TAGIGNORE;
 	return HD_OK;
 }
+
+static enum hd_status compile_opt(const char *pattern, const char *what, struct hd_regex **re,
+				  struct hd_error *err)
+{
+	*re = NULL;
+	return pattern ? hd_regex_compile(pattern, strlen(pattern), what, re, err) : HD_OK;
+}
+
+enum hd_status hd_filter_tags_by_name(struct hd_view *v, struct hd_error *err)
+{
+	const struct hd_profile *p = v->profile;
+	struct hd_regex *show = NULL, *hide = NULL;
+	enum hd_status st = compile_opt(v->options.tagshow, "tagshow", &show, err);
+	if (st == HD_OK)
+		st = compile_opt(v->options.taghide, "taghide", &hide, err);
+	struct hd_profile *d = NULL;
+	struct hd_sample *samples = NULL;
+	struct hd_label *labels = NULL;
+	if (st == HD_OK) {
+		d = hd_arena_alloc(v->arena, sizeof(*d));
+		samples = hd_arena_alloc(v->arena, (p->n_samples + 1) * sizeof(*samples));
+		labels = hd_arena_alloc(v->arena, (p->n_labels + 1) * sizeof(*labels));
+		if (!d || !samples || !labels)
+			st = hd_error_set(err, HD_ERR_NOMEM, "out of memory");
+	}
+	if (st != HD_OK) {
+		hd_regex_free(show);
+		hd_regex_free(hide);
+		return st;
+	}
+	/* Samples the filters dropped keep their labels: nothing reads them. */
+	if (p->n_samples)
+		memcpy(samples, p->samples, p->n_samples * sizeof(*samples));
+	if (p->n_labels)
+		memcpy(labels, p->labels, p->n_labels * sizeof(*labels));
+	bool sm = false, hm = false;
+	for (uint64_t i = 0; i < v->n_samples; i++) {
+		struct hd_sample *s = &samples[v->samples[i].sample];
+		const struct hd_label *in = p->labels + s->first_label;
+		struct hd_label *out = labels + s->first_label;
+		uint32_t n = 0;
+		for (uint32_t k = 0; k < s->n_labels; k++) {
+			struct hd_str key = in[k].key;
+			bool match_show = !show || hd_regex_match(show, key.ptr, key.len);
+			bool match_hide = hide && hd_regex_match(hide, key.ptr, key.len);
+			sm = sm || match_show;
+			hm = hm || match_hide;
+			if (match_show && !match_hide)
+				out[n++] = in[k];
+		}
+		s->n_labels = n;
+	}
+	if (show && !sm)
+		v->unmatched |= HD_FILTER_TAGSHOW;
+	if (hide && !hm)
+		v->unmatched |= HD_FILTER_TAGHIDE;
+	hd_regex_free(show);
+	hd_regex_free(hide);
+	*d = *p;
+	d->samples = samples;
+	d->labels = labels;
+	d->arena = NULL; /* owned by the view's arena */
+	v->profile = d;
+	return HD_OK;
+}

@@ -35,4 +35,14 @@ bool hd_tag_range_match(const struct hd_tag_range *range, int64_t v, struct hd_s
  */
 enum hd_status hd_filter_by_tag(struct hd_view *view, struct hd_error *err);
 
+/*
+ * -tagshow/-taghide (FilterTagsByName): replaces view->profile by a
+ * profile derived in the view's arena whose kept samples carry only the
+ * labels whose key -tagshow matches (every key when unset) and -taghide
+ * does not; sets HD_FILTER_TAGSHOW/TAGHIDE in view->unmatched when an
+ * expression matched no label key of a kept sample.  Returns HD_OK,
+ * HD_ERR_REGEX or HD_ERR_NOMEM.
+ */
+enum hd_status hd_filter_tags_by_name(struct hd_view *view, struct hd_error *err);
+
 #endif /* HD_ANALYZE_TAGFILTER_H */

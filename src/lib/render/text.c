@@ -155,7 +155,7 @@ static void active_filters(struct hd_buf *b, const struct hd_view *v)
 	} f[] = {
 		{"focus", o->focus}, {"ignore", o->ignore}, {"hide", o->hide},
 		{"show", o->show}, {"show_from", o->show_from}, {"tagfocus", o->tagfocus},
-		{"tagignore", o->tagignore},
+		{"tagignore", o->tagignore}, {"tagshow", o->tagshow}, {"taghide", o->taghide},
 	};
 	bool any = false;
 	for (size_t i = 0; i < HD_ARRAY_SIZE(f); i++) {
