@@ -510,7 +510,9 @@ int cmd_trend(int argc, char **argv)
 	enum hd_status st = hd_trend_analyze(snaps, l.n, &a.topts, a.sample_index, &rep, &err);
 	free(snaps);
 	if (st != HD_OK) {
-		hd_cli_error("trend: %s", err.msg);
+		/* the library's messages mostly say "trend: " already */
+		bool said = strncmp(err.msg, "trend: ", 7) == 0;
+		hd_cli_error("%s%s", said ? "" : "trend: ", err.msg);
 		free_list(&l);
 		return st == HD_ERR_USAGE ? HD_EXIT_USAGE : HD_EXIT_ERROR;
 	}

@@ -2,7 +2,8 @@
 # hostile_names.sh - output safety: profiles whose function and file names
 # carry terminal escape sequences, HTML/script, quotes, shell syntax, path
 # traversal, newlines, NUL and invalid UTF-8 (testdata/hostile/
-# hostile-names.pb.gz and .txt, from testdata/hostile/gen) go through every
+# hostile-names.pb.gz and .txt, from testdata/hostile/gen; a sample type
+# named with a control byte in control-sample-type.pb) go through every
 # command and format.  Nothing may reach a terminal as a raw control byte,
 # HTML/SVG/markdown unescaped, a shell, or a path: each command runs in an
 # empty directory that must hold only the files asked for afterwards.
@@ -88,6 +89,26 @@ for f in "$dir/hostile-names.pb.gz" "$dir/hostile-names.txt"; do
 		fi
 	fi
 	has merge && run "merge $n" "./m.pb.gz " -- merge -o m.pb.gz "$f"
+	# trend names sites and owners, as a series of the same file twice
+	if has trend; then
+		for fmt in text json; do
+			# (the text profile's sites rank otherwise: names checked on proto)
+			run "trend --format=$fmt $n" "" -- trend --format=$fmt "$f" "$f" &&
+				[ "$fmt" = text ] && [ "$n" != hostile-names.txt ] &&
+				shows_names "trend $n" "$tmp/stdout"
+		done
+	fi
+done
+# The sample type's name is the profile's too (a fuzzer found trend's text
+# printing it raw): every report that names it (diagnose refuses the
+# profile, which has no inuse_space).
+ctl=$dir/control-sample-type.pb
+for args in "top" "traces" "peek ." "dump" "trend $ctl" "trend --format=json $ctl"; do
+	c=${args%% *}
+	has "$c" || continue
+	# shellcheck disable=SC2086
+	run "$args control-sample-type.pb" "" -- $args "$ctl" &&
+		grep -qE 'nuse_space' "$tmp/stdout" || bad "$args control-sample-type.pb: sample type not shown"
 done
 # A path from the command line is honoured, but a name inside a profile
 # never picks an output path: -o into a subdirectory creates only that file.

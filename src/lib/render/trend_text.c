@@ -184,7 +184,9 @@ static void put_row(struct hd_buf *b, const struct hd_trend_report *r, const str
 	hd_buf_putc(b, '\n');
 	char v[32];
 	hd_trend_fmt_bytes(v, sizeof(v), (double)t->last_value);
-	hd_buf_printf(b, "      %s %s; ", r->sample_type, v);
+	hd_buf_append(b, "      ", 6);
+	hd_trend_put_terminal(b, r->sample_type);
+	hd_buf_printf(b, " %s; ", v);
 	bool growing = t->verdict == HD_TREND_GROWING;
 	put_rate(b, growing ? t->growth_slope_bytes_per_min : t->slope_bytes_per_min, t->timed);
 	hd_buf_printf(b, ", r2 %.2f over %u observation%s", growing ? t->growth_r2 : t->r2,
@@ -248,9 +250,11 @@ static void put_header(struct hd_buf *b, const struct hd_trend_report *r)
 	char t0[48], t1[48];
 	hd_trend_fmt_time(t0, sizeof(t0), r->times[0]);
 	hd_trend_fmt_time(t1, sizeof(t1), r->times[n - 1]);
-	hd_buf_printf(b, "heapdoc trend: %zu snapshot%s, %zu GC publication%s, %s .. %s, %s\n", n,
-		      n == 1 ? "" : "s", r->n_observations, r->n_observations == 1 ? "" : "s", t0, t1,
-		      r->sample_type);
+	hd_buf_printf(b, "heapdoc trend: %zu snapshot%s, %zu GC publication%s, %s .. %s, ", n,
+		      n == 1 ? "" : "s", r->n_observations, r->n_observations == 1 ? "" : "s", t0, t1);
+	/* the sample type's name comes from the profile: untrusted */
+	hd_trend_put_terminal(b, r->sample_type);
+	hd_buf_putc(b, '\n');
 	/* Runs of snapshots no GC changed. */
 	for (size_t j = 0; j < n;) {
 		size_t k = j;
