@@ -30,6 +30,10 @@ err_has "cannot read '$TMP/bad.pb.gz'"
 printf '\037\213\010\000garbage' >"$TMP/trunc.pb.gz"
 expect 1 "$HEAPDOC" trend "$TMP/trunc.pb.gz"
 err_has "cannot read '$TMP/trunc.pb.gz'"
+# an error of the analysis: one "trend:" prefix, not two
+small=$HD_SRCDIR/testdata/hostile/small.pb.gz
+expect 1 "$HEAPDOC" trend -sample_index=nosuchtype "$small" "$small"
+err_has "^heapdoc: trend: profile '$small' has no sample type nosuchtype$"
 expect 0 "$HEAPDOC" trend --help
 grep -q '3 --fail-on=growing and a site is growing' "$TMP/out" || fail "--help lacks exit codes"
 
