@@ -595,48 +595,63 @@ static void test_select_and_edit(void **state)
 	hd_profile_free(a);
 }
 
+/* Fails the (N+1)th allocation and every later one for N = 0, 1, ... until
+ * run() succeeds: each failure must be a clean HD_ERR_NOMEM with no result
+ * (leaks: LeakSanitizer in the sanitizer pass).  Returns the result. */
+static struct hd_profile *sweep(enum hd_status (*run)(void *ctx, struct hd_profile **out),
+				void *ctx)
+{
+	for (long n = 0;; n++) {
+		struct hd_profile *m = NULL;
+		hd_alloc_fail_after(n);
+		enum hd_status st = run(ctx, &m);
+		hd_alloc_fail_after(-1);
+		if (st == HD_OK) {
+			assert_true(n > 10);
+			return m;
+		}
+		assert_int_equal(st, HD_ERR_NOMEM);
+		assert_null(m);
+		assert_true(n < 100000);
+	}
+}
+
+static enum hd_status run_merge(void *ctx, struct hd_profile **out)
+{
+	return hd_profile_merge(ctx, 3, out, NULL);
+}
+
+struct select_ctx {
+	const struct hd_profile *p;
+	const uint8_t *keep;
+	const struct hd_report_options *ro;
+};
+
+static enum hd_status run_select(void *ctx, struct hd_profile **out)
+{
+	const struct select_ctx *c = ctx;
+	return hd_profile_select(c->p, c->keep, c->ro, out, NULL);
+}
+
 static void test_alloc_failure_sweep(void **state)
 {
 	(void)state;
 	struct hd_profile *a = make(A, 4, 4, 0x400000, 1), *b = make(B, 2, 2, 0x7f0000, 1);
 	struct hd_merge_input in[3] = {{a, 1, NULL, false}, {b, 1, NULL, false},
 				       {a, -1, NULL, true}};
-	for (long n = 0;; n++) {
-		struct hd_profile *m = NULL;
-		hd_alloc_fail_after(n);
-		enum hd_status st = hd_profile_merge(in, 3, &m, NULL);
-		hd_alloc_fail_after(-1);
-		if (st == HD_OK) {
-			assert_true(n > 10);
-			assert_int_equal(m->n_sample_types, 2);
-			hd_profile_free(m);
-			break;
-		}
-		assert_int_equal(st, HD_ERR_NOMEM);
-		assert_null(m);
-		assert_true(n < 100000);
-	}
+	struct hd_profile *m = sweep(run_merge, in);
+	assert_int_equal(m->n_sample_types, 2);
+	hd_profile_free(m);
 	/* hd_profile_select with stack and label edits */
 	uint8_t all[4] = {1, 1, 1, 1};
 	struct hd_report_options ro;
 	hd_report_options_default(&ro);
 	ro.hide = "^malloc$";
 	ro.taghide = "bytes";
-	for (long n = 0;; n++) {
-		struct hd_profile *m = NULL;
-		hd_alloc_fail_after(n);
-		enum hd_status st = hd_profile_select(a, all, &ro, &m, NULL);
-		hd_alloc_fail_after(-1);
-		if (st == HD_OK) {
-			assert_true(n > 10);
-			assert_int_equal(m->n_samples, 2);
-			hd_profile_free(m);
-			break;
-		}
-		assert_int_equal(st, HD_ERR_NOMEM);
-		assert_null(m);
-		assert_true(n < 100000);
-	}
+	struct select_ctx sc = {a, all, &ro};
+	m = sweep(run_select, &sc);
+	assert_int_equal(m->n_samples, 2);
+	hd_profile_free(m);
 	hd_profile_free(a);
 	hd_profile_free(b);
 }
