@@ -3,6 +3,7 @@
  * and dispatch.  Commands live in cmd_<name>.c; the library does the work.
  * `heapdoc PROFILE...` with no command runs diagnose, the main job.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,12 +90,23 @@ int main(int argc, char **argv)
 	/* No command: `heapdoc PROFILE...` (or options then profiles, or a URL)
 	 * diagnoses. */
 	struct stat st;
-	if (first[0] == '-' || stat(first, &st) == 0 || hd_cli_is_url(first)) {
+	int stat_errno = 0;
+	if (first[0] == '-' || hd_cli_is_url(first) || stat(first, &st) == 0 ||
+	    (stat_errno = errno) == 0) {
 		const struct hd_command *d = find_command("diagnose");
 		if (d) {
 			argv[0] = (char *)"diagnose";
 			return d->run(argc, argv);
 		}
+	}
+	/* A missing file is not a command: no command has '/' or '.' in it. */
+	if (strchr(first, '/') || strchr(first, '.')) {
+		struct hd_error e;
+		memset(&e, 0, sizeof(e));
+		e.code = HD_ERR_IO;
+		snprintf(e.msg, sizeof(e.msg), "%s", strerror(stat_errno));
+		hd_cli_input_error(first, &e);
+		return HD_EXIT_ERROR;
 	}
 	hd_cli_error("unknown command '%s' (see 'heapdoc --help')", first);
 	return HD_EXIT_USAGE;

@@ -53,6 +53,10 @@ fi
 "$HEAPDOC" diagnose "$series/06.pb.gz" | grep -q "^#1 RETAINED (burst) object" || fail "single-profile pattern not shown"
 # errors
 expect 1 "cannot read '$tmp/missing.pb.gz'" -- diagnose "$tmp/missing.pb.gz"
+# ... also with no command: a missing file is not an unknown command
+expect 1 "^heapdoc: cannot read '$tmp/missing.pb.gz': No such file or directory$" -- "$tmp/missing.pb.gz"
+expect 1 "^heapdoc: cannot read 'heap.pb.gz': No such file or directory$" -- heap.pb.gz
+expect 2 "^heapdoc: unknown command 'tpo'" -- tpo "$series/06.pb.gz"
 printf '<!DOCTYPE html><html>404</html>' >"$tmp/page.pb.gz"
 expect 1 "cannot read '$tmp/page.pb.gz'" -- diagnose "$tmp/page.pb.gz"
 expect 2 "invalid --go" -- diagnose --go=banana "$series/06.pb.gz"
