@@ -3,7 +3,8 @@
 # carry terminal escape sequences, HTML/script, quotes, shell syntax, path
 # traversal, newlines, NUL and invalid UTF-8 (testdata/hostile/
 # hostile-names.pb.gz and .txt, from testdata/hostile/gen; a sample type
-# named with a control byte in control-sample-type.pb) go through every
+# named with a control byte in control-sample-type.pb, a unit with one in
+# control-unit.pb) go through every
 # command and format.  Nothing may reach a terminal as a raw control byte,
 # HTML/SVG/markdown unescaped, a shell, or a path: each command runs in an
 # empty directory that must hold only the files asked for afterwards.
@@ -98,6 +99,19 @@ for f in "$dir/hostile-names.pb.gz" "$dir/hostile-names.txt"; do
 				shows_names "trend $n" "$tmp/stdout"
 		done
 	fi
+done
+# So is the unit of a sample type pprof does not know, which it prints
+# after every value (a fuzzer found a control byte in it reaching top and
+# peek): escaped, and shown.
+cu=$dir/control-unit.pb
+for args in "top" "peek ." "top -unit=auto" "traces"; do
+	c=${args%% *}
+	has "$c" || continue
+	# shellcheck disable=SC2086
+	run "$args -sample_index=0 control-unit.pb" "" -- $args -sample_index=0 "$cu" || continue
+	# (-unit=auto drops a unit it does not know, as pprof does)
+	[ "$c" = traces ] || [ "$args" = "top -unit=auto" ] || grep -qF 'co\x94n\x08' "$tmp/stdout" ||
+		bad "$args control-unit.pb: the unit is not shown escaped"
 done
 # The sample type's name is the profile's too (a fuzzer found trend's text
 # printing it raw): every report that names it (diagnose refuses the

@@ -58,7 +58,12 @@ struct hd_str hd_report_sample_unit(const struct hd_view *v)
 
 char *hd_report_value(char *buf, const struct hd_view *v, int64_t value, const char *unit)
 {
-	return hd_unit_label(buf, hd_view_shown(v, value), hd_report_sample_unit(v), unit);
+	/* A unit pprof does not know is printed as the profile names it (or
+	 * as -unit gives it): untrusted, so escaped like names. */
+	char raw[HD_UNIT_LABEL_MAX];
+	hd_unit_label(raw, hd_view_shown(v, value), hd_report_sample_unit(v), unit);
+	hd_escape_terminal(buf, HD_UNIT_LABEL_MAX, raw, strlen(raw));
+	return buf;
 }
 
 /* Go's time.Unix(0, ns).Format("2006-01-02 15:04:05 MST"), local time. */
@@ -296,7 +301,7 @@ static bool trace_labels(struct hd_buf *b, const struct hd_view *v, uint64_t sam
 			sep = true;
 			if (numeric) {
 				hd_unit_label(val, m->num, unit, "auto");
-				hd_buf_append(&line, val, strlen(val));
+				hd_buf_put_terminal(&line, val, strlen(val));
 			} else {
 				hd_buf_put_terminal(&line, m->str.ptr, m->str.len);
 			}
