@@ -45,7 +45,8 @@ static void usage(FILE *f)
 		"      --min-change SIZE   smallest net change that counts (default 1MiB; 5%% of\n"
 		"                          the largest value, if more)\n"
 		"      --min-r2 F          fit quality growth needs, 0..1 (default 0.6)\n"
-		"      --sample-index NAME value to follow (default inuse_space)\n"
+		"      --sample-index NAME|N  value to follow: a sample type (\"inuse_\" optional)\n"
+		"                          or its index, as in top (default inuse_space)\n"
 		"      --top N             text: rows per table (default 10; 0 = all)\n"
 		"      --no-owners         text: only the per-site table\n"
 		"      --max-input SIZE    largest profile file read (default 1GiB)\n"
@@ -466,6 +467,37 @@ static bool latest_memstats(struct snap_list *l, const struct hd_limits *limits,
 	return false;
 }
 
+/*
+ * -sample_index resolved as top resolves it (a type name, "inuse_" optional,
+ * or an index), against the oldest snapshot: the library then follows that
+ * type by name through the series.  A value the profile lacks is a bad
+ * command line, with pprof's message and exit status 2, as in top.
+ */
+static bool resolve_sample_index(const struct hd_profile *p0, const char *want,
+				 char **name_ret, int *code)
+{
+	struct hd_report_options ro;
+	hd_report_options_default(&ro);
+	ro.sample_index = want;
+	struct hd_view *v = NULL;
+	struct hd_error err = {0};
+	enum hd_status st = hd_view_new(p0, &ro, &v, &err);
+	if (st != HD_OK) {
+		hd_cli_error("trend: %s", err.msg);
+		*code = st == HD_ERR_USAGE ? HD_EXIT_USAGE : HD_EXIT_ERROR;
+		return false;
+	}
+	struct hd_view_summary sum;
+	hd_view_summary(v, &sum);
+	struct hd_str t = p0->sample_types[sum.sample_index].type;
+	char *name = xrealloc(NULL, t.len + 1);
+	memcpy(name, t.ptr, t.len);
+	name[t.len] = '\0';
+	*name_ret = name;
+	hd_view_free(v);
+	return true;
+}
+
 int cmd_trend(int argc, char **argv)
 {
 	struct trend_args a;
@@ -505,9 +537,17 @@ int cmd_trend(int argc, char **argv)
 		snaps[k].time_nanos = l.v[k].time_nanos;
 		snaps[k].name = l.v[k].path;
 	}
+	char *sample_type = NULL;
+	if (a.sample_index && *a.sample_index &&
+	    !resolve_sample_index(snaps[0].profile, a.sample_index, &sample_type, &code)) {
+		free(snaps);
+		free_list(&l);
+		return code;
+	}
 	struct hd_trend_report *rep = NULL;
 	struct hd_error err = {0};
-	enum hd_status st = hd_trend_analyze(snaps, l.n, &a.topts, a.sample_index, &rep, &err);
+	enum hd_status st = hd_trend_analyze(snaps, l.n, &a.topts, sample_type, &rep, &err);
+	free(sample_type);
 	free(snaps);
 	if (st != HD_OK) {
 		/* the library's messages mostly say "trend: " already */

@@ -16,15 +16,24 @@
 
 const char *hd_progname = "heapdoc";
 
+/*
+ * Messages often quote the profile (a sample type, a label, a function
+ * name in a library error): control bytes in them are escaped as in the
+ * reports, so a hostile profile cannot drive the terminal through stderr
+ * either, and a message stays one line.
+ */
 void hd_cli_error(const char *fmt, ...)
 {
+	char msg[2048], esc[8192];
 	va_list ap;
-	fflush(stdout);
-	fprintf(stderr, "%s: ", hd_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	size_t len = n < 0 ? 0 : (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1;
+	size_t e = hd_escape_terminal(esc, sizeof(esc), msg, len);
+	fflush(stdout);
+	/* (size_t)-1: no memory to escape with; say nothing of the profile */
+	fprintf(stderr, "%s: %s\n", hd_progname, e == (size_t)-1 ? "error (out of memory)" : esc);
 }
 
 /* Quotes a path for a message, escaping control characters. */

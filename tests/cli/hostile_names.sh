@@ -124,6 +124,27 @@ for args in "top" "traces" "peek ." "dump" "trend $ctl" "trend --format=json $ct
 	run "$args control-sample-type.pb" "" -- $args "$ctl" &&
 		grep -qE 'nuse_space' "$tmp/stdout" || bad "$args control-sample-type.pb: sample type not shown"
 done
+# Error messages quote the profile as well (pprof's "must be one of" list of
+# sample types; trend's "has no sample type"): escaped, one line, exit code.
+fails_escaped() { # fails_escaped LABEL WANT_RC -- ARGS...
+	local label=$1 want=$2
+	shift 3
+	(cd "$tmp" && timeout 30 "$HEAPDOC" "$@" >/dev/null 2>"$tmp/stderr")
+	local rc=$?
+	runs=$((runs + 1))
+	[ "$rc" -eq "$want" ] || bad "$label: exit $rc, want $want: $(head -c 300 "$tmp/stderr")"
+	LC_ALL=C grep -q $'[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]' "$tmp/stderr" &&
+		bad "$label: raw control bytes in the error: $(od -c "$tmp/stderr" | head -3)"
+	grep -qF '\x12nuse_space' "$tmp/stderr" || bad "$label: the escaped name is not in the error: $(cat "$tmp/stderr")"
+	[ "$(wc -l <"$tmp/stderr")" -eq 1 ] || bad "$label: not one line: $(cat "$tmp/stderr")"
+}
+if has top; then
+	fails_escaped "top -sample_index=x control-sample-type.pb" 2 -- top -sample_index=x "$ctl"
+fi
+if has trend; then
+	fails_escaped "trend -sample_index=x control-sample-type.pb" 2 -- trend -sample_index=x "$ctl"
+	fails_escaped "trend small.pb control-sample-type.pb" 1 -- trend "$dir/small.pb" "$ctl"
+fi
 # A path from the command line is honoured, but a name inside a profile
 # never picks an output path: -o into a subdirectory creates only that file.
 if has flame; then

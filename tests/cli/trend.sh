@@ -32,8 +32,17 @@ expect 1 "$HEAPDOC" trend "$TMP/trunc.pb.gz"
 err_has "cannot read '$TMP/trunc.pb.gz'"
 # an error of the analysis: one "trend:" prefix, not two
 small=$HD_SRCDIR/testdata/hostile/small.pb.gz
-expect 1 "$HEAPDOC" trend -sample_index=nosuchtype "$small" "$small"
-err_has "^heapdoc: trend: profile '$small' has no sample type nosuchtype$"
+ctl=$HD_SRCDIR/testdata/hostile/control-sample-type.pb
+expect 1 "$HEAPDOC" trend "$small" "$ctl"
+err_has "^heapdoc: trend: profile '$small' has no sample type .x12nuse_space$"
+# -sample_index as top takes it: a name ("inuse_" optional) or an index;
+# one the profile lacks is a bad command line (2) with pprof's message
+expect 2 "$HEAPDOC" trend -sample_index=nosuchtype "$small" "$small"
+err_has '^heapdoc: trend: sample_index "nosuchtype" must be one of: \[alloc_objects alloc_space inuse_objects inuse_space\]$'
+expect 2 "$HEAPDOC" trend --sample-index=4 "$small"
+err_has '^heapdoc: trend: sample_index 4 is outside the range \[0..3\]$'
+expect 0 "$HEAPDOC" trend -sample_index=1 "$small"
+grep -q '^heapdoc trend: 1 snapshot, .*, alloc_space$' "$TMP/out" || fail "-sample_index=1 is not alloc_space: $(head -1 "$TMP/out")"
 expect 0 "$HEAPDOC" trend --help
 grep -q '3 --fail-on=growing and a site is growing' "$TMP/out" || fail "--help lacks exit codes"
 
