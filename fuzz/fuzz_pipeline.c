@@ -13,15 +13,38 @@
  * profile or the input twice as a series, a source-line supplier returning
  * a hostile line) and is rendered as text, markdown and JSON.  Renderers and
  * analyses added to the public API are added here
- * The profile is also merged with itself (scaled, as a base, normalised),
- * selected with `merge -o`'s stack edits, and analysed as a trend series.
+ * The profile is also merged (scaled, as a base, normalised), selected with
+ * `merge -o`'s stack edits, and analysed as a trend series.  An input may
+ * hold a second profile after the separator SPLIT ("HD-SPLIT", in the
+ * dictionary): the base of the merge, the second snapshot of the trend and
+ * of the diagnosis series are then that one, so profiles that disagree
+ * (sample types, units, periods, names) are combined; without it, or when
+ * it does not decode, the first profile is used again.
  * (docs/internals/fuzzing.md).
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fuzz_common.h"
+
+#define SPLIT "HD-SPLIT"
+
+/* The first SPLIT in data, or NULL. */
+static const uint8_t *find_split(const uint8_t *data, size_t n)
+{
+	size_t k = sizeof(SPLIT) - 1;
+	for (size_t i = 0; i + k <= n; i++) {
+		const uint8_t *hit = memchr(data + i, 'H', n - i - k + 1);
+		if (!hit)
+			return NULL;
+		i = (size_t)(hit - data);
+		if (memcmp(hit, SPLIT, k) == 0)
+			return hit;
+	}
+	return NULL;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -159,7 +182,7 @@ static const char *hostile_line(void *ctx, const char *file, int64_t line)
 
 /* hd_diagnose on the profile (or on it twice, as a series of snapshots),
  * under the Go version the options byte picks, rendered in every format. */
-static void run_diagnosis(const struct hd_profile *p, uint8_t opt)
+static void run_diagnosis(const struct hd_profile *p, const struct hd_profile *q, uint8_t opt)
 {
 	static const int minors[] = {0, 17, 21, 22, 23, 24, 26, 0};
 	struct hd_diagnose_options dopts;
@@ -169,7 +192,7 @@ static void run_diagnosis(const struct hd_profile *p, uint8_t opt)
 		dopts.source_line = hostile_line;
 		dopts.source_ctx = NULL;
 	}
-	const struct hd_profile *series[2] = {p, p};
+	const struct hd_profile *series[2] = {p, q};
 	size_t n = (opt & 0x10) ? 2 : 1;
 	struct hd_diagnosis *d = NULL;
 	struct hd_error err;
@@ -194,23 +217,26 @@ static void run_diagnosis(const struct hd_profile *p, uint8_t opt)
 	hd_diagnosis_free(d);
 }
 
-/* The profile merged with itself - scaled, negated as a base, marked as a
- * -diff_base, normalised - and a selection of it with pprof's stack edits:
- * every result must encode and decode again with the same sample types. */
-static void run_merge(const struct hd_profile *p, uint8_t opt)
+/* The profile merged with q (itself, or the input's second profile) -
+ * scaled, q negated as a base, marked as a -diff_base, normalised to q -
+ * and a selection of it with pprof's stack edits: every result must encode
+ * and decode again; merged sample types are at most the first input's
+ * (the same ones when q is p). */
+static void run_merge(const struct hd_profile *p, const struct hd_profile *q, uint8_t opt)
 {
 	struct hd_error err;
 	double scales[64];
 	bool normalized = p->n_sample_types <= 64 && (opt & 0x04) &&
-			  hd_profile_normalize_scales(p, p, scales, &err) == HD_OK;
+			  hd_profile_normalize_scales(p, q, scales, &err) == HD_OK;
 	struct hd_merge_input in[3] = {
 		{p, (opt & 0x08) ? 0.5 : 1, normalized ? scales : NULL, false},
-		{p, -1, NULL, (opt & 0x01) != 0},
+		{q, -1, NULL, (opt & 0x01) != 0},
 		{p, 3, NULL, false},
 	};
 	struct hd_profile *m = NULL;
 	if (hd_profile_merge(in, (opt & 0x20) ? 3 : 2, &m, &err) == HD_OK) {
-		FUZZ_CHECK(m->n_sample_types == p->n_sample_types);
+		FUZZ_CHECK(q == p ? m->n_sample_types == p->n_sample_types
+				  : m->n_sample_types <= p->n_sample_types);
 		void *pb = NULL;
 		size_t len = 0;
 		if (hd_profile_write_proto(m, false, &pb, &len, &err) == HD_OK) {
@@ -244,10 +270,10 @@ static void run_merge(const struct hd_profile *p, uint8_t opt)
 	free(keep);
 }
 
-/* hd_trend_analyze on the profile as a series of two snapshots, rendered. */
-static void run_trend(const struct hd_profile *p, uint8_t opt)
+/* hd_trend_analyze on the series p, q (q may be p), rendered. */
+static void run_trend(const struct hd_profile *p, const struct hd_profile *q, uint8_t opt)
 {
-	struct hd_trend_snapshot snaps[2] = {{p, 1000000000, "a\x1b[2J"}, {p, (opt & 1) ? 0 : 61000000000, "b"}};
+	struct hd_trend_snapshot snaps[2] = {{p, 1000000000, "a\x1b[2J"}, {q, (opt & 1) ? 0 : 61000000000, "b"}};
 	struct hd_trend_options to;
 	hd_trend_options_default(&to);
 	to.limit_bytes = (opt & 0x10) ? 1 << 20 : 0;
@@ -276,14 +302,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 0)
 		return 0;
 	uint8_t opt = data[0];
-	struct hd_profile *p = fuzz_parse(data + 1, size - 1);
+	const uint8_t *body = data + 1;
+	size_t n = size - 1, n_first = n;
+	const uint8_t *cut = find_split(body, n);
+	if (cut)
+		n_first = (size_t)(cut - body);
+	struct hd_profile *p = fuzz_parse(body, n_first);
 	if (!p)
 		return 0;
+	struct hd_profile *second = NULL;
+	if (cut) {
+		size_t skip = n_first + sizeof(SPLIT) - 1;
+		second = fuzz_parse(body + skip, n - skip);
+	}
+	const struct hd_profile *q = second ? second : p;
 	run_reports(p, opt);
 	run_renderers(p, opt);
-	run_diagnosis(p, opt);
-	run_merge(p, opt);
-	run_trend(p, opt);
+	run_diagnosis(p, q, opt);
+	run_merge(p, q, opt);
+	run_trend(p, q, opt);
+	hd_profile_free(second);
 	hd_profile_free(p);
 	return 0;
 }

@@ -7,7 +7,8 @@
 # SEED_MAX_KB (default 300) drops larger files, SEED_MAX_FILES keeps an
 # evenly spread subset.  Each target gets its inputs in the form it reads
 # (fuzz/fuzz_*.c): the raw proto target the inflated bytes, the gzip target
-# a mode byte in front, the pipeline target an options byte in front.
+# a mode byte in front, the pipeline target an options byte in front (and
+# some pairs of profiles joined by its separator, HD-SPLIT).
 #
 # usage: fuzz/seeds.sh WORKDIR      (creates WORKDIR/<target>/)
 set -eu
@@ -61,6 +62,25 @@ for f in "${sources[@]}"; do
 		put gzip_proto 000 "$f"
 		put pipeline 020 "$f"
 	fi
+done
+# The pipeline target reads a second profile after "HD-SPLIT" (the base of
+# its merge, the second snapshot of its series): pairs of neighbouring
+# seeds, so that profiles of different programs, Go versions, sample types
+# and formats are combined from the start.
+pairs=0
+for ((i = 0; i + 1 < ${#sources[@]} && pairs < ${SEED_PAIRS:-24}; i += 2)); do
+	a=${sources[i]} b=${sources[i + 1]}
+	[ "$(stat -c %s "$a")" -lt 65536 ] && [ "$(stat -c %s "$b")" -lt 65536 ] || continue
+	{ cat "$a"; printf 'HD-SPLIT'; cat "$b"; } >"$raw"
+	put pipeline 000 "$raw"
+	pairs=$((pairs + 1))
+done
+# and two that disagree on purpose: a unit (the merge's "units differ"
+# error) and a sample type (the trend's missing type)
+for b in control-unit.pb control-sample-type.pb; do
+	[ -f testdata/hostile/$b ] || continue
+	{ cat testdata/hostile/small.pb.gz; printf 'HD-SPLIT'; cat "testdata/hostile/$b"; } >"$raw"
+	put pipeline 000 "$raw"
 done
 for t in raw_proto gzip_proto legacy pipeline; do
 	echo "seeds: $t: $(find "$work/$t" -type f | wc -l) inputs" >&2
