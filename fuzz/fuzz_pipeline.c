@@ -22,6 +22,7 @@
  * it does not decode, the first profile is used again.
  * (docs/internals/fuzzing.md).
  */
+#define _GNU_SOURCE /* memmem */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,21 +31,6 @@
 #include "fuzz_common.h"
 
 #define SPLIT "HD-SPLIT"
-
-/* The first SPLIT in data, or NULL. */
-static const uint8_t *find_split(const uint8_t *data, size_t n)
-{
-	size_t k = sizeof(SPLIT) - 1;
-	for (size_t i = 0; i + k <= n; i++) {
-		const uint8_t *hit = memchr(data + i, 'H', n - i - k + 1);
-		if (!hit)
-			return NULL;
-		i = (size_t)(hit - data);
-		if (memcmp(hit, SPLIT, k) == 0)
-			return hit;
-	}
-	return NULL;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -304,7 +290,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t opt = data[0];
 	const uint8_t *body = data + 1;
 	size_t n = size - 1, n_first = n;
-	const uint8_t *cut = find_split(body, n);
+	const uint8_t *cut = memmem(body, n, SPLIT, sizeof(SPLIT) - 1);
 	if (cut)
 		n_first = (size_t)(cut - body);
 	struct hd_profile *p = fuzz_parse(body, n_first);
