@@ -19,6 +19,13 @@ fail=0 runs=0
 bad() { echo "FAIL: $*" >&2; fail=1; }
 rm -f /tmp/heapdoc-pwned /tmp/heapdoc-escape
 
+# no_controls LABEL FILE: no raw control byte (other than \t \n \r) in FILE.
+no_controls() {
+	LC_ALL=C grep -q $'[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]' "$2" &&
+		bad "$1: raw control bytes in $(basename "$2"): $(LC_ALL=C grep -o $'.\{0,20\}[\x01-\x08\x0b\x0c\x0e-\x1f\x7f].\{0,20\}' "$2" | head -2 | od -c | head -3)"
+	return 0
+}
+
 # run LABEL EXPECTED_FILES -- ARGS... : runs heapdoc in an empty directory.
 run() {
 	local label=$1 expect=$2
@@ -41,8 +48,7 @@ run() {
 	[ ! -e /tmp/heapdoc-pwned ] || bad "$label: a name was run as a shell command"
 	[ ! -e /tmp/heapdoc-escape ] || bad "$label: a name became a path"
 	for out in "$tmp/stdout" "$tmp/stderr"; do
-		LC_ALL=C grep -q $'[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]' "$out" &&
-			bad "$label: raw control bytes in $(basename "$out"): $(LC_ALL=C grep -o $'.\{0,20\}[\x01-\x08\x0b\x0c\x0e-\x1f\x7f].\{0,20\}' "$out" | head -2 | od -c | head -3)"
+		no_controls "$label" "$out"
 		[ "$(tr -d '\000' <"$out" | wc -c)" -eq "$(wc -c <"$out")" ] ||
 			bad "$label: NUL byte in $(basename "$out")"
 	done
@@ -84,7 +90,7 @@ for f in "$dir/hostile-names.pb.gz" "$dir/hostile-names.txt"; do
 		svg=$tmp/w/out.svg
 		shows_names "flame $n" "$svg"
 		no_markup "flame $n" "$svg"
-		LC_ALL=C grep -q $'[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]' "$svg" && bad "flame $n: control bytes in the SVG"
+		no_controls "flame $n" "$svg"
 		if command -v xmllint >/dev/null; then
 			xmllint --noout "$svg" 2>"$tmp/xml" || bad "flame $n: SVG is not well-formed XML: $(head -3 "$tmp/xml")"
 		fi
@@ -133,8 +139,7 @@ fails_escaped() { # fails_escaped LABEL WANT_RC -- ARGS...
 	local rc=$?
 	runs=$((runs + 1))
 	[ "$rc" -eq "$want" ] || bad "$label: exit $rc, want $want: $(head -c 300 "$tmp/stderr")"
-	LC_ALL=C grep -q $'[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]' "$tmp/stderr" &&
-		bad "$label: raw control bytes in the error: $(od -c "$tmp/stderr" | head -3)"
+	no_controls "$label" "$tmp/stderr"
 	grep -qF '\x12nuse_space' "$tmp/stderr" || bad "$label: the escaped name is not in the error: $(cat "$tmp/stderr")"
 	[ "$(wc -l <"$tmp/stderr")" -eq 1 ] || bad "$label: not one line: $(cat "$tmp/stderr")"
 }
