@@ -6,7 +6,9 @@
 #      `heapdoc top -base A B` and `heapdoc merge -base A B -o` vs
 #      `pprof -top -base A B` and `pprof -proto -base A B`;
 #   3. 10,000 small profiles merged (bench/out/series10k, if present): peak
-#      RSS must not grow with the number of inputs.
+#      RSS must not grow with the number of inputs;
+#   4. the CPU time of decoding and of folding the 100 snapshots, apart, on
+#      one thread (bench/merge_stages.c).
 # Each heapdoc merge runs with --threads 1 and --threads 2 side by side (the
 # loader decodes inputs on the second core while the first folds them in),
 # next to the floor: inflating the same files in one libdeflate-gunzip.
@@ -128,3 +130,12 @@ fi
 echo
 echo "$merge_runs"
 echo "merged series100: $(stat -c %s "$out/runs/m.pb.gz") bytes gzip; largest input $(ls -S "$out"/series100/*.pb.gz | head -1 | xargs stat -c %s) bytes"
+# Decoding against folding, on one thread (bench/merge_stages.c; under
+# callgrind it gives the instruction counts in docs/internals/merge.md).
+lib=$(dirname "$HEAPDOC")/libheapdoc.a
+# shellcheck disable=SC2046
+if [ -f "$lib" ] && cc -O2 -Iinclude bench/merge_stages.c "$lib" \
+	$(pkg-config --libs libdeflate libpcre2-8 zlib) -lpthread -lm -o "$out/merge_stages" 2>/dev/null; then
+	# shellcheck disable=SC2086
+	echo "series100 on one thread: $("$out/merge_stages" $series)"
+fi
