@@ -499,6 +499,33 @@ static void test_peek(void **state)
 }
 
 /*
+ * peek's "shown" total wraps as pprof's int64 sums do: two nodes of
+ * INT64_MIN each were a signed overflow (UBSan, found by the pipeline
+ * fuzzer in the sixth session).
+ */
+static void test_peek_wraps(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_init(&f);
+	uint32_t fa = fx_fn(&f, "main.a", "/a.go"), fb = fx_fn(&f, "main.b", "/b.go");
+	uint32_t la = fx_loc1(&f, fa, 1), lb = fx_loc1(&f, fb, 2);
+	fx_sample(&f, INT64_MIN, 1, la);
+	fx_sample(&f, INT64_MIN, 1, lb);
+	struct hd_profile *p = fx_finish(&f);
+	struct hd_view *v = view_of(p, NULL);
+	struct hd_peek *pk = NULL;
+	struct hd_error err = {0};
+	assert_int_equal(hd_view_peek(v, NULL, "^main", &pk, &err), HD_OK);
+	assert_int_equal(pk->n_entries, 2);
+	assert_int_equal(pk->shown, 0); /* INT64_MIN + INT64_MIN, wrapped */
+	assert_int_equal(pk->entries[0].flat, INT64_MIN);
+	hd_peek_free(pk);
+	hd_view_free(v);
+	hd_profile_free(p);
+}
+
+/*
  * Edges are counted once per sample even when a child repeats in a stack,
  * and stay right when one location meets more callers than its cache
  * holds.  Root to leaf: main p1 c p2 c p1 c (10): edges main->p1, p1->c,
@@ -645,6 +672,7 @@ int main(void)
 		cmocka_unit_test(test_negative_and_diff_base),
 		cmocka_unit_test(test_mean),
 		cmocka_unit_test(test_peek),
+		cmocka_unit_test(test_peek_wraps),
 		cmocka_unit_test(test_edges_repeat_and_evict),
 		cmocka_unit_test(test_samples_and_weights),
 		cmocka_unit_test(test_alloc_failure_sweep),

@@ -112,7 +112,7 @@ enum hd_status hd_view_peek(const struct hd_view *v, const struct hd_report_opti
 	memset(slot, 0xff, ((size_t)v->n_nodes + 1) * sizeof(uint32_t));
 	for (uint32_t i = 0; i < g.n_order; i++) {
 		uint32_t id = g.order[i];
-		pk->shown += hd_graph_flat_value(&g, id);
+		pk->shown = hd_i64_add(pk->shown, hd_graph_flat_value(&g, id));
 		if (hd_regex_match(re, v->nodes[id].label.ptr, v->nodes[id].label.len))
 			slot[id] = matched++;
 	}
