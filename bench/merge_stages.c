@@ -22,30 +22,7 @@
 
 #include "heapdoc/heapdoc.h"
 
-static double thread_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static char *slurp(const char *path, size_t *len_ret)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *d = NULL;
-	long n;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (d = malloc(n > 0 ? (size_t)n : 1)) && fread(d, 1, (size_t)n, f) == (size_t)n) {
-		*len_ret = (size_t)n;
-	} else {
-		free(d);
-		d = NULL;
-	}
-	fclose(f);
-	return d;
-}
+#include "bench_util.h"
 
 int main(int argc, char **argv)
 {
@@ -65,18 +42,18 @@ int main(int argc, char **argv)
 	double parse = 0, add = 0;
 	for (int i = 1; i < argc; i++) {
 		size_t len;
-		char *data = slurp(argv[i], &len);
+		char *data = bench_slurp(argv[i], &len);
 		if (!data) {
 			fprintf(stderr, "merge_stages: cannot read %s\n", argv[i]);
 			return 1;
 		}
 		struct hd_profile *p;
-		double t0 = thread_now();
+		double t0 = bench_thread_now();
 		if (hd_profile_parse(data, len, NULL, &p, &err) != HD_OK) {
 			fprintf(stderr, "merge_stages: %s: %s\n", argv[i], err.msg);
 			return 1;
 		}
-		double t1 = thread_now();
+		double t1 = bench_thread_now();
 		struct hd_merge_input in;
 		memset(&in, 0, sizeof(in));
 		in.profile = p;
@@ -85,19 +62,19 @@ int main(int argc, char **argv)
 			fprintf(stderr, "merge_stages: %s: %s\n", argv[i], err.msg);
 			return 1;
 		}
-		double t2 = thread_now();
+		double t2 = bench_thread_now();
 		parse += t1 - t0;
 		add += t2 - t1;
 		hd_profile_free(p);
 		free(data);
 	}
 	struct hd_profile *r;
-	double t0 = thread_now();
+	double t0 = bench_thread_now();
 	if (hd_merger_finish(m, &r, &err) != HD_OK) {
 		fprintf(stderr, "merge_stages: finish: %s\n", err.msg);
 		return 1;
 	}
-	double t1 = thread_now();
+	double t1 = bench_thread_now();
 	printf("%d inputs, CPU s: parse %.3f, add %.3f, finish %.3f, total %.3f\n", argc - 1,
 	       parse, add, t1 - t0, parse + add + (t1 - t0));
 	hd_profile_free(r);

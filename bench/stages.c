@@ -20,17 +20,12 @@
 
 #include "heapdoc/heapdoc.h"
 
+#include "bench_util.h"
+
 static double clock_s(clockid_t id)
 {
 	struct timespec ts;
 	clock_gettime(id, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double thread_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -39,25 +34,6 @@ static double now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static char *slurp(const char *path, size_t *len_ret)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *d = malloc(n > 0 ? (size_t)n : 1);
-	if (!d || fread(d, 1, (size_t)n, f) != (size_t)n) {
-		fclose(f);
-		free(d);
-		return NULL;
-	}
-	fclose(f);
-	*len_ret = (size_t)n;
-	return d;
 }
 
 int main(int argc, char **argv)
@@ -72,7 +48,7 @@ int main(int argc, char **argv)
 	double best[4] = {1e9, 1e9, 1e9, 1e9}, best_wall[4] = {1e9, 1e9, 1e9, 1e9};
 	double best_main[4] = {1e9, 1e9, 1e9, 1e9};
 	size_t len;
-	char *data = slurp(argv[1], &len);
+	char *data = bench_slurp(argv[1], &len);
 	if (!data) {
 		fprintf(stderr, "stages: cannot read %s\n", argv[1]);
 		return 1;
@@ -86,27 +62,27 @@ int main(int argc, char **argv)
 		struct hd_top *top = NULL;
 		char *out = NULL;
 		size_t out_len;
-		double t0 = now(), w0 = clock_s(CLOCK_MONOTONIC), m0 = thread_now();
+		double t0 = now(), w0 = clock_s(CLOCK_MONOTONIC), m0 = bench_thread_now();
 		if (hd_profile_parse(data, len, NULL, &p, &err) != HD_OK) {
 			fprintf(stderr, "stages: %s: %s\n", argv[1], err.msg);
 			return 1;
 		}
-		double t1 = now(), w1 = clock_s(CLOCK_MONOTONIC), m1 = thread_now();
+		double t1 = now(), w1 = clock_s(CLOCK_MONOTONIC), m1 = bench_thread_now();
 		if (hd_view_new(p, NULL, &v, &err) != HD_OK) {
 			fprintf(stderr, "stages: view: %s\n", err.msg);
 			return 1;
 		}
-		double t2 = now(), w2 = clock_s(CLOCK_MONOTONIC), m2 = thread_now();
+		double t2 = now(), w2 = clock_s(CLOCK_MONOTONIC), m2 = bench_thread_now();
 		if (hd_view_top(v, NULL, &top, &err) != HD_OK) {
 			fprintf(stderr, "stages: top: %s\n", err.msg);
 			return 1;
 		}
-		double t3 = now(), w3 = clock_s(CLOCK_MONOTONIC), m3 = thread_now();
+		double t3 = now(), w3 = clock_s(CLOCK_MONOTONIC), m3 = bench_thread_now();
 		if (hd_render_top_text(v, top, &out, &out_len, &err) != HD_OK) {
 			fprintf(stderr, "stages: render: %s\n", err.msg);
 			return 1;
 		}
-		double t4 = now(), w4 = clock_s(CLOCK_MONOTONIC), m4 = thread_now();
+		double t4 = now(), w4 = clock_s(CLOCK_MONOTONIC), m4 = bench_thread_now();
 		double d[4] = {t1 - t0, t2 - t1, t3 - t2, t4 - t3};
 		double dw[4] = {w1 - w0, w2 - w1, w3 - w2, w4 - w3};
 		double dm[4] = {m1 - m0, m2 - m1, m3 - m2, m4 - m3};
