@@ -11,9 +11,12 @@
 set -eu
 step=50000
 if [ "${1:-}" = -s ]; then
-	step=${2:?usage: fuzz/coverage.sh [-s STEP] LOG...}
+	[ $# -ge 2 ] || { echo "usage: fuzz/coverage.sh [-s STEP] LOG..." >&2; exit 2; }
+	step=$2
 	shift 2
 fi
+[[ $step =~ ^[1-9][0-9]{0,11}$ ]] ||
+	{ echo "coverage: STEP must be a positive number of executions, not '$step'" >&2; exit 2; }
 [ $# -gt 0 ] || { echo "usage: fuzz/coverage.sh [-s STEP] LOG..." >&2; exit 2; }
 for log in "$@"; do
 	[ -r "$log" ] || { echo "coverage: cannot read '$log'" >&2; exit 1; }

@@ -38,5 +38,13 @@ expect "no INITED" "$t/b.log: the corpus was never loaded (no INITED line)" "$go
 got=$(bash "$HD_SRCDIR/fuzz/coverage.sh" "$t/missing.log" 2>&1)
 rc=$?
 expect "missing log" "coverage: cannot read '$t/missing.log' (exit 1)" "$got (exit $rc)"
+# A step that is not a positive number would never reach the next
+# milestone: refused, as a usage error, for each kind.
+for bad in 0 00 -5 x ""; do
+	got=$(timeout 10 bash "$HD_SRCDIR/fuzz/coverage.sh" -s "$bad" "$t/a.log" 2>&1)
+	rc=$?
+	expect "step '$bad'" "coverage: STEP must be a positive number of executions, not '$bad' (exit 2)" \
+		"$got (exit $rc)"
+done
 [ $fail = 0 ] && echo "fuzz_coverage: ok"
 exit $fail
