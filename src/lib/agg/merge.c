@@ -88,14 +88,9 @@ struct hd_str hd_merge_intern(struct hd_merger *m, struct hd_str s)
 	return c;
 }
 
-#define MEMO_BITS 10
-
-struct hd_str hd_merge_intern_input(struct hd_merger *m, struct hd_str s)
+struct hd_str hd_merge_intern_input_slow(struct hd_merger *m, struct hd_str s,
+					 struct strmemo *e)
 {
-	uint64_t k = ((uint64_t)(uintptr_t)s.ptr ^ ((uint64_t)s.len << 48)) * 0x9e3779b97f4a7c15ull;
-	struct strmemo *e = &m->memo[k >> (64 - MEMO_BITS)];
-	if (e->gen == m->memo_gen && e->ptr == s.ptr && e->len == s.len)
-		return e->out;
 	struct hd_str c = hd_merge_intern(m, s);
 	if (c.ptr) {
 		e->ptr = s.ptr;
@@ -118,7 +113,7 @@ enum hd_status hd_merger_new(struct hd_merger **merger_ret, struct hd_error *err
 		hd_free(m);
 		return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
 	}
-	m->memo = hd_calloc((size_t)1 << MEMO_BITS, sizeof(*m->memo));
+	m->memo = hd_calloc((size_t)1 << HD_MERGE_MEMO_BITS, sizeof(*m->memo));
 	if (!m->memo) {
 		hd_profile_free(m->out);
 		hd_free(m);
@@ -143,7 +138,7 @@ void hd_merger_free(struct hd_merger *m)
 		m->locs, m->loc_hash, m->lines, m->loc_tab.slots,
 		m->samples, m->sample_hash, m->sample_locs, m->labels, m->values,
 		m->sample_tab.slots, m->loc_map, m->fn_map, m->map_map,
-		m->key_slots, m->tmp_key, m->tmp_lines, m->pend, m->tmp_locs, m->tmp_labels,
+		m->key_slots, m->loc_keys, m->tmp_lines, m->pend, m->tmp_locs, m->tmp_labels,
 		m->tmp_values,
 		m->colmap, m->memo,
 	};
@@ -356,7 +351,7 @@ enum hd_status hd_merge_add_keep(struct hd_merger *m, const struct hd_merge_inpu
 		return hd_error_set(err, HD_ERR_INCOMPATIBLE, "profile has no sample types");
 	/* A new input: its strings are other slices (generation 0 = unused). */
 	if (++m->memo_gen == 0) {
-		memset(m->memo, 0, ((size_t)1 << MEMO_BITS) * sizeof(*m->memo));
+		memset(m->memo, 0, ((size_t)1 << HD_MERGE_MEMO_BITS) * sizeof(*m->memo));
 		m->memo_gen = 1;
 	}
 	enum hd_status st = add_header(m, p, err);

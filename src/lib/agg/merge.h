@@ -16,7 +16,8 @@
 
 /* Grows *arr (element size `size`) so that it holds at least `need`. */
 
-#define GROW(arr, cap, need) hd_grow_array((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+#define GROW(arr, cap, need) \
+	((size_t)(need) <= (cap) || hd_grow_array((void **)&(arr), &(cap), (need), sizeof(*(arr))))
 
 /* memcpy that accepts NULL when there is nothing to copy (empty arrays are
  * never allocated here; copy(NULL, ..., 0) is undefined). */
@@ -114,6 +115,10 @@ struct hd_merger {
 	size_t n_locs, cap_locs, cap_loc_hash;
 	struct hd_line *lines;
 	size_t n_lines, cap_lines;
+	/* their keys (location_key), so a lookup compares without rebuilding
+	 * one: location i's starts at word 3 * i + 6 * locs[i].first_line */
+	int64_t *loc_keys;
+	size_t cap_loc_keys;
 	struct idxtab loc_tab;
 
 	/* samples */
@@ -133,8 +138,7 @@ struct hd_merger {
 	struct mapinfo *map_map;
 	size_t cap_loc_map, cap_fn_map, cap_map_map;
 	int64_t *key_slots; /* the keys of a batch of locations (location_key) */
-	int64_t *tmp_key;   /* the key of a merged location, to compare */
-	size_t cap_key_slots, cap_tmp_key;
+	size_t cap_key_slots;
 	struct hd_line *tmp_lines; /* a batch of locations' lines, merged functions */
 	size_t cap_tmp_lines;
 	uint32_t *pend; /* input locations of a batch to map, first use first */
@@ -164,8 +168,22 @@ struct hd_str hd_merge_intern(struct hd_merger *m, struct hd_str s);
 /* hd_merge_intern() of a string of the input being added: a string of an
  * input is one slice of its string table however often it is used, so a
  * direct-mapped memo by (ptr, len), cleared per input, answers most calls
- * without hashing the bytes. */
-struct hd_str hd_merge_intern_input(struct hd_merger *m, struct hd_str s);
+ * without hashing the bytes.  The miss path: */
+struct hd_str hd_merge_intern_input_slow(struct hd_merger *m, struct hd_str s,
+					 struct strmemo *e);
+
+#define HD_MERGE_MEMO_BITS 10
+
+/* Inline: called for every label of every sample.  The memo slot is
+ * chosen by the string's address and length. */
+static inline struct hd_str hd_merge_intern_input(struct hd_merger *m, struct hd_str s)
+{
+	uint64_t k = ((uint64_t)(uintptr_t)s.ptr ^ ((uint64_t)s.len << 48)) * 0x9e3779b97f4a7c15ull;
+	struct strmemo *e = &m->memo[k >> (64 - HD_MERGE_MEMO_BITS)];
+	if (e->gen == m->memo_gen && e->ptr == s.ptr && e->len == s.len)
+		return e->out;
+	return hd_merge_intern_input_slow(m, s, e);
+}
 /* Merged index and address offset of p's mapping `src` (pprof's
  * mapMapping); false when out of memory. */
 bool hd_merge_map_mapping(struct hd_merger *m, const struct hd_profile *p, uint32_t src,

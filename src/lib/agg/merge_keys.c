@@ -244,8 +244,6 @@ static bool loc_prepare(struct hd_merger *m, const struct hd_profile *p, uint32_
 static bool loc_finish(struct hd_merger *m, const struct locwork *w)
 {
 	size_t words = 3 + (size_t)w->n_lines * 6;
-	if (!GROW(m->tmp_key, m->cap_tmp_key, words))
-		return false;
 	const int64_t *key = m->key_slots + w->key;
 	uint64_t h = w->hash;
 	uint64_t j = h & m->loc_tab.mask;
@@ -256,9 +254,9 @@ static bool loc_finish(struct hd_merger *m, const struct locwork *w)
 			/* The tag holds 32 bits of the hash; the keys decide. */
 			const struct hd_location *o = &m->locs[e - 1];
 			if (o->n_lines == w->n_lines) {
-				location_key(m, o->mapping, o->address, o->is_folded,
-					     m->lines + o->first_line, o->n_lines, m->tmp_key);
-				if (memcmp(key, m->tmp_key, words * sizeof(*key)) == 0) {
+				const int64_t *okey = m->loc_keys + 3 * (size_t)(e - 1) +
+						      6 * (size_t)o->first_line;
+				if (memcmp(key, okey, words * sizeof(*key)) == 0) {
 					m->loc_map[w->src] = e - 1;
 					return true;
 				}
@@ -269,10 +267,12 @@ static bool loc_finish(struct hd_merger *m, const struct locwork *w)
 	if (m->n_lines + w->n_lines >= UINT32_MAX || m->n_locs >= HD_NONE - 2 ||
 	    !GROW(m->lines, m->cap_lines, m->n_lines + w->n_lines + 1) ||
 	    !GROW(m->locs, m->cap_locs, m->n_locs + 1) ||
-	    !GROW(m->loc_hash, m->cap_loc_hash, m->n_locs + 1))
+	    !GROW(m->loc_hash, m->cap_loc_hash, m->n_locs + 1) ||
+	    !GROW(m->loc_keys, m->cap_loc_keys, 3 * (m->n_locs + 1) + 6 * (m->n_lines + w->n_lines)))
 		return false;
 	copy(m->lines + m->n_lines, m->tmp_lines + w->line,
 	     (size_t)w->n_lines * sizeof(struct hd_line));
+	copy(m->loc_keys + 3 * m->n_locs + 6 * m->n_lines, key, words * sizeof(*key));
 	struct hd_location *l = &m->locs[m->n_locs];
 	l->id = m->n_locs + 1;
 	l->address = w->address;
@@ -476,7 +476,31 @@ static bool translate_stack(struct hd_merger *m, const struct hd_merge_input *in
 	const uint32_t *frames = p->sample_locs + s->first_loc;
 	uint32_t *locs = m->tmp_locs + n_tl;
 	bool unmapped = false;
-	for (uint32_t k = 0; k < s->n_locs; k++) {
+	/* The hot loop: every frame of every input.  Locals, so that the
+	 * stores to locs need not reload the map; it stops at the first
+	 * location this input has not mapped yet. */
+	const uint32_t *map = m->loc_map;
+	uint32_t k = 0, n = s->n_locs;
+	/* Four at a time: merged indices stay below PENDING, so unless the
+	 * OR of four reaches it they are all mapped (if it does, the loops
+	 * below redo them one by one). */
+	for (; k + 4 <= n; k += 4) {
+		uint32_t a = map[frames[k]], b = map[frames[k + 1]];
+		uint32_t c = map[frames[k + 2]], d = map[frames[k + 3]];
+		if (HD_UNLIKELY((a | b | c | d) >= PENDING))
+			break;
+		locs[k] = a;
+		locs[k + 1] = b;
+		locs[k + 2] = c;
+		locs[k + 3] = d;
+	}
+	for (; k < n; k++) {
+		uint32_t li = map[frames[k]];
+		if (HD_UNLIKELY(li >= PENDING))
+			break;
+		locs[k] = li;
+	}
+	for (; k < n; k++) {
 		uint32_t li = m->loc_map[frames[k]];
 		if (HD_UNLIKELY(li >= PENDING)) {
 			if (li == HD_NONE) {

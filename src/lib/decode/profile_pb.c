@@ -408,6 +408,22 @@ enum hd_status hd_pb_read_varints(struct hd_pbctx *c, const uint8_t *q, size_t l
 	const uint8_t *qend = q + len;
 	while (q < qend) {
 		const uint8_t *at = q;
+		/* Fast path: a one-byte tag of wire type 0 (every field of a
+		 * label, line, function or mapping Go writes).  Anything else,
+		 * a bad varint included, goes through the general reader,
+		 * which reports it. */
+		unsigned t = q[0];
+		if (HD_LIKELY(t < 0x80 && (t & 7) == 0)) {
+			const uint8_t *p = q + 1;
+			uint64_t v;
+			if (HD_LIKELY(hd_pb_read_varint(&p, qend, &v) == HD_PB_OK)) {
+				unsigned i = (t >> 3) - 1; /* field 0 wraps: skipped */
+				if (i < nfields)
+					x[i] = v;
+				q = p;
+				continue;
+			}
+		}
 		struct hd_pb_field f;
 		enum hd_pb_result r = hd_pb_next_field(&q, qend, &f);
 		if (r != HD_PB_OK)
