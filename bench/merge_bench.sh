@@ -12,14 +12,15 @@
 # Each heapdoc merge runs with --threads 1 and --threads 2 side by side (the
 # loader decodes inputs on the second core while the first folds them in),
 # next to the floor: inflating the same files in one libdeflate-gunzip.
-# Prints wall time (best of BENCH_REPEAT for heapdoc; for pprof one run, best of
-# BENCH_PPROF_REPEAT for the 100-profile merge),
-# user+sys CPU and peak RSS (/usr/bin/time) as a markdown table, and the
+# Prints wall time (best of BENCH_REPEAT for heapdoc; for pprof one run;
+# for the 100-profile merge, BENCH_PPROF_REPEAT rounds of BENCH_REPEAT
+# heapdoc runs and one pprof run, interleaved, best against best and median
+# against median), user+sys CPU and peak RSS (/usr/bin/time) as a markdown table, and the
 # load average.  Reported, never gating; the figures are kept in
 # docs/internals/merge.md.
 # env: HEAPDOC (default build/heapdoc), PPROF (default ~/go/bin/pprof, else
-#      `go tool pprof`), BENCH_REPEAT (default 3), BENCH_PPROF_REPEAT (pprof's
-#      runs of the 100-profile merge, default 3), BENCH_PPROF=0 skips pprof.
+#      `go tool pprof`), BENCH_REPEAT (default 3), BENCH_PPROF_REPEAT (rounds,
+#      so pprof's runs, of the 100-profile merge, default 3), BENCH_PPROF=0 skips pprof.
 set -eu
 cd "$(dirname "$0")/.."
 out=bench/out
@@ -97,19 +98,42 @@ fi
 echo
 echo "| case | heapdoc | heapdoc RSS | pprof | pprof RSS | speed-up |"
 echo "|---|---|---|---|---|---|"
-# shellcheck disable=SC2086
-measure "$REPEAT" "$HEAPDOC" merge $series -o "$out/runs/m.pb.gz"; hw=$wall; hr=$rss; hwalls=$walls
-pw=n/a pr=n/a pwalls=""
-# pprof's time moves by half between runs on an idle machine (11.8 s to
-# 18.6 s for this merge), so it runs PPROF_REPEAT times here and the row
-# compares best with best; every run is listed below the table.
-# shellcheck disable=SC2086
-[ "${BENCH_PPROF:-1}" = 0 ] || {
-	measure "$PPROF_REPEAT" "${pprof[@]}" -proto $series
-	pw=$wall; pr=$rss; pwalls=$walls
+# Both tools' times move by up to half between runs on an idle machine
+# (pprof 11.8 s to 18.6 s for this merge, heapdoc 0.70 s to 1.20 s), with
+# the machine's speed.  So they run interleaved: PPROF_REPEAT rounds of
+# REPEAT heapdoc runs and one pprof run; the row compares best with best,
+# the line below it medians with medians and lists every run.
+stat_of() { # stat_of min|median WALLS...
+	local k=$1; shift
+	[ $# -eq 0 ] && { echo n/a; return; }
+	printf '%s\n' "$@" | sort -g | awk -v k="$k" '{v[NR]=$1} END {
+		if (k == "min") print v[1]
+		else if (NR % 2) print v[(NR + 1) / 2]
+		else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+hwalls="" hr=0 pwalls="" pr=0
+for _ in $(seq "$PPROF_REPEAT"); do
+	# shellcheck disable=SC2086
+	measure "$REPEAT" "$HEAPDOC" merge $series -o "$out/runs/m.pb.gz"
+	[ "$wall" = n/a ] && { hwalls=""; break; }
+	hwalls="$hwalls$walls"; [ "$rss" -gt "$hr" ] && hr=$rss
+	[ "${BENCH_PPROF:-1}" = 0 ] && continue
+	# shellcheck disable=SC2086
+	measure 1 "${pprof[@]}" -proto $series
+	[ "$wall" = n/a ] && { pwalls=""; BENCH_PPROF=0; continue; }
+	pwalls="$pwalls$walls"; [ "$rss" -gt "$pr" ] && pr=$rss
+done
+# shellcheck disable=SC2086
+hw=$(stat_of min $hwalls) pw=$(stat_of min $pwalls)
+[ "$hw" = n/a ] && hr=n/a
+[ "$pw" = n/a ] && pr=n/a
 row "merge 100 x $(($(du -sk "$out/series100" | cut -f1) / 100)) KB -> profile.proto" "$hw" "$hr" "$pw" "$pr"
-merge_runs="merge 100: heapdoc runs (s):$hwalls; pprof runs (s):${pwalls:- none}"
+# shellcheck disable=SC2086
+hm=$(stat_of median $hwalls) pm=$(stat_of median $pwalls)
+median_ratio=n/a
+[ "$hm" != n/a ] && [ "$pm" != n/a ] && median_ratio=$(awk -v a="$pm" -v b="$hm" 'BEGIN{printf "%.1fx", a/b}')
+merge_runs="merge 100, interleaved: heapdoc runs (s):${hwalls:- none}; pprof runs (s):${pwalls:- none}
+merge 100, median against median: heapdoc $hm s, pprof $pm s, $median_ratio"
 
 a=$out/diff_a.pb.gz b=$out/diff_b.pb.gz
 measure "$REPEAT" "$HEAPDOC" top -base "$a" "$b"; hw=$wall; hr=$rss; pw=n/a pr=n/a
