@@ -250,6 +250,48 @@ static void test_series(void **state)
 		hd_profile_free(p[i]);
 }
 
+/*
+ * Series whose sums come near INT64_MAX (a hostile profile's values; the
+ * pipeline fuzzer found 10 * (last - first) overflowing in series_verdict,
+ * testdata/crashers/pipeline/diagnose-series-overflow).  UBSan halts on
+ * the old code; the verdicts are the ones exact arithmetic gives.
+ */
+static void test_series_huge(void **state)
+{
+	(void)state;
+	const int64_t size = (int64_t)1 << 30;
+	/* 2^30, 2^61, 2^63 - 2^30: growing, and 10 * the rise passes 2^63 */
+	const int64_t grow[] = {1, (int64_t)1 << 31, ((int64_t)1 << 33) - 1};
+	/* up to 2^63 - 2^30 and back to 2^62: rose and gave back half; 2 * last
+	 * passes 2^63 */
+	const int64_t rise_fall[] = {(int64_t)1 << 31, ((int64_t)1 << 33) - 1,
+				     ((int64_t)1 << 33) - 2, (int64_t)1 << 32};
+	const int64_t *cases[] = {grow, rise_fall};
+	const size_t lens[] = {3, 4};
+	const enum hd_verdict want[] = {HD_VERDICT_GROWING, HD_VERDICT_STABLE};
+	for (size_t c = 0; c < 2; c++) {
+		struct hd_profile *p[4];
+		for (size_t k = 0; k < lens[c]; k++) {
+			struct spec_sample sm[] = {{{"main.keep", "main.main", NULL, NULL},
+						    size, cases[c][k], cases[c][k]}};
+			p[k] = build(sm, 1, 1, (int64_t)(k + 1) * 60000000000, true);
+		}
+		struct hd_diagnosis *d = NULL;
+		assert_int_equal(hd_diagnose((const struct hd_profile *const *)p, lens[c], NULL, NULL,
+					     &d, NULL),
+				 HD_OK);
+		const struct hd_finding *f = find(d, "main.keep", NULL);
+		assert_non_null(f);
+		assert_int_equal(f->n_series, lens[c]);
+		assert_int_equal(f->series[lens[c] - 1], cases[c][lens[c] - 1] * size);
+		assert_true(f->has_trend);
+		assert_int_equal(f->verdict, want[c]);
+		hd_diagnosis_free(d);
+		for (size_t k = 0; k < lens[c]; k++)
+			hd_profile_free(p[k]);
+	}
+}
+
 static void test_render(void **state)
 {
 	(void)state;
@@ -310,6 +352,7 @@ int main(void)
 		cmocka_unit_test(test_single_profile),
 		cmocka_unit_test(test_ranking_first_k),
 		cmocka_unit_test(test_series),
+		cmocka_unit_test(test_series_huge),
 		cmocka_unit_test(test_render),
 		cmocka_unit_test(test_errors),
 	};

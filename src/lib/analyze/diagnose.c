@@ -609,7 +609,13 @@ static enum hd_status series_verdict(struct state *st, const struct site *s,
 	f->has_trend = true;
 	f->slope_bytes_per_min = tr.slope_bytes_per_min;
 	f->r2 = tr.r2;
-	int64_t alloc_growth = s->alloc_series[st->n_prof - 1] - s->alloc_series[0];
+	/*
+	 * Differences and multiples of the series in 128 bits: the values
+	 * come from the profiles, and a hostile one holds sums near INT64_MAX
+	 * (the pipeline fuzzer's 10 * (last - first)).
+	 */
+	typedef __int128_t wide;
+	wide alloc_growth = (wide)s->alloc_series[st->n_prof - 1] - s->alloc_series[0];
 	if ((double)max_inuse <= 0.05 * (double)s->last[V_AB] && s->last[V_AB] > 0) {
 		f->verdict = HD_VERDICT_TRANSIENT;
 		f->pattern = alloc_growth > 0 ? "churn" : "burst-then-freed";
@@ -619,11 +625,12 @@ static enum hd_status series_verdict(struct state *st, const struct site *s,
 	for (size_t k = 1; k < st->n_prof; k++)
 		if (s->series[k] < s->series[k - 1])
 			never_fell = false;
-	int64_t last = s->series[st->n_prof - 1];
+	int64_t last = s->series[st->n_prof - 1], first = s->series[0];
+	wide rise = (wide)last - first;
 	switch (tr.verdict) {
 	case HD_TREND_GROWING:
 		/* a rise under 10% of the level (or 1 MiB) is noise of sampling, not growth */
-		f->verdict = last - s->series[0] >= 1048576 && 10 * (last - s->series[0]) >= last ?
+		f->verdict = rise >= 1048576 && 10 * rise >= last ?
 				     HD_VERDICT_GROWING : HD_VERDICT_STABLE;
 		break;
 	case HD_TREND_SHRINKING:
@@ -631,14 +638,14 @@ static enum hd_status series_verdict(struct state *st, const struct site *s,
 		break;
 	case HD_TREND_TRANSIENT:
 		/* trend's "rose then gave back": still holding its level is stable here */
-		f->verdict = 2 * last >= max_inuse ? HD_VERDICT_STABLE : HD_VERDICT_TRANSIENT;
+		f->verdict = 2 * (wide)last >= max_inuse ? HD_VERDICT_STABLE : HD_VERDICT_TRANSIENT;
 		break;
 	case HD_TREND_STABLE:
 		/*
 		 * Containers grow in steps (doubling arrays): a series that never
 		 * fell and ends at 1.5x its start grew, even if its last steps are flat.
 		 */
-		f->verdict = never_fell && 2 * last >= 3 * s->series[0] && last > 0 &&
+		f->verdict = never_fell && 2 * (wide)last >= 3 * (wide)first && last > 0 &&
 					     s->alloc_series[st->n_prof - 1] > s->alloc_series[0] ?
 				     HD_VERDICT_GROWING : HD_VERDICT_STABLE;
 		break;
