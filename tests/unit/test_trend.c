@@ -308,6 +308,42 @@ static void test_limit_already_reached(void **state)
 	assert_true(r.limit_time_nanos == p[3].time_nanos);
 }
 
+/* A profile's times may be negative (time_nanos is a signed field): the
+ * projection saturates instead of computing INT64_MAX - last_t, which
+ * overflowed (UBSan halts on the old code). */
+static void test_limit_negative_times(void **state)
+{
+	(void)state;
+	int64_t v[4] = {10 * MIB, 20 * MIB, 30 * MIB, 40 * MIB};
+	struct hd_trend_point p[4];
+	fill(p, 4, v);
+	for (int i = 0; i < 4; i++)
+		p[i].time_nanos = -4 + i; /* -4 .. -1 ns: 10 MiB per nanosecond */
+	struct hd_trend_options o;
+	hd_trend_options_default(&o);
+	o.limit_bytes = (uint64_t)1 << 62;
+	struct hd_trend_series r = run(p, 4, &o);
+	assert_int_equal(r.verdict, HD_TREND_GROWING);
+	assert_true(r.has_projection);
+	/* 2^62 bytes at 10 MiB/ns is about 4.4e11 ns after -1 */
+	double want = ((double)((int64_t)1 << 62) - 40.0 * MIB) / (10.0 * MIB) - 1;
+	assert_true(fabs((double)r.limit_time_nanos - want) < 2);
+	/* near INT64_MIN, one byte per microsecond: the limit is about 9.2e21
+	 * ns away, so the time saturates (INT64_MAX - last_t overflowed) */
+	for (int i = 0; i < 4; i++) {
+		p[i].time_nanos = INT64_MIN + 1 + (int64_t)i * 1000;
+		p[i].value = 10 * MIB + i;
+	}
+	o.min_change_bytes = 0;
+	o.min_change_fraction = 0;
+	o.min_growth_bytes_per_min = 0;
+	o.limit_bytes = (uint64_t)INT64_MAX;
+	r = run(p, 4, &o);
+	assert_int_equal(r.verdict, HD_TREND_GROWING);
+	assert_true(r.has_projection);
+	assert_true(r.limit_time_nanos == INT64_MAX);
+}
+
 static void test_errors(void **state)
 {
 	(void)state;
@@ -718,6 +754,7 @@ int main(void)
 		cmocka_unit_test(test_same_epoch_collapses),
 		cmocka_unit_test(test_untimed_points),
 		cmocka_unit_test(test_limit_already_reached),
+		cmocka_unit_test(test_limit_negative_times),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_epochs),
 		cmocka_unit_test(test_analyze_sites_and_owners),

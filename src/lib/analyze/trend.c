@@ -308,7 +308,13 @@ enum hd_status hd_trend_series_analyze(const struct hd_trend_point *points, size
 				r.minutes_to_limit = headroom > 0 ? headroom / rate : 0;
 				double ns = r.minutes_to_limit * NANOS_PER_MIN;
 				int64_t last_t = points[n_points - 1].time_nanos;
-				r.limit_time_nanos = ns >= (double)(INT64_MAX - last_t)
+				/*
+				 * Saturates past INT64_MAX.  Compared in double:
+				 * a profile's time may be negative, and
+				 * INT64_MAX - last_t would overflow; below
+				 * 9.2e18 both the conversion and the sum fit.
+				 */
+				r.limit_time_nanos = ns >= 9.2e18 || (double)last_t + ns >= 9.2e18
 							     ? INT64_MAX
 							     : last_t + (int64_t)ns;
 			}
