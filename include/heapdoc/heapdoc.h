@@ -301,6 +301,16 @@ int hd_profile_sample_type_index(const struct hd_profile *p, const char *name);
  * set and present, else the last sample type.
  */
 int hd_profile_default_sample_index(const struct hd_profile *p);
+/*
+ * -sample_index as pprof resolves it: NULL or "" gives the default above;
+ * a decimal integer (strconv.Atoi's syntax) an index; anything else a type
+ * name as hd_profile_sample_type_index() finds it.  Returns HD_OK and
+ * *index_ret, or HD_ERR_USAGE with pprof's message ("sample_index \"x\"
+ * must be one of: [alloc_objects ...]", "... is outside the range [0..3]",
+ * "profile has no samples"), or HD_ERR_NOMEM.
+ */
+enum hd_status hd_profile_resolve_sample_index(const struct hd_profile *p, const char *want,
+					       uint32_t *index_ret, struct hd_error *err);
 /* Value of numeric label `key` of a sample into *num_ret; false if absent. */
 bool hd_sample_num_label(const struct hd_profile *p, uint64_t sample,
 			 const char *key, int64_t *num_ret);
@@ -781,6 +791,13 @@ void hd_loader_free(struct hd_loader *loader);
 enum hd_status hd_profile_select(const struct hd_profile *profile, const uint8_t *keep,
 				 const struct hd_report_options *edits,
 				 struct hd_profile **selected_ret, struct hd_error *err);
+
+/*
+ * -divide_by on a profile to be written (pprof's printProto): every value
+ * becomes int64(float64(v) / divide_by), as the reports show it; nothing
+ * changes unless 1/divide_by is positive and not 1.  In place.
+ */
+void hd_profile_divide_values(struct hd_profile *profile, double divide_by);
 
 enum hd_status hd_profile_normalize_scales(const struct hd_profile *source,
 					   const struct hd_profile *base, double *scales_ret,

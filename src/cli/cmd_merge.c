@@ -386,21 +386,6 @@ static struct hd_profile *filter(struct hd_cli_report *r, struct hd_profile *p, 
 	return out;
 }
 
-/* pprof's printProto under -divide_by: every value times Ratio = 1/d, as
- * int64(float64(v) * Ratio), when Ratio > 0 and != 1. */
-static void divide_values(struct hd_profile *p, double d)
-{
-	double r = 1 / d;
-	if (!(r > 0) || r == 1)
-		return;
-	uint64_t n = p->n_samples * p->n_sample_types;
-	for (uint64_t i = 0; i < n; i++) {
-		double f = (double)p->values[i] * r;
-		p->values[i] = f >= -9223372036854775808.0 && f < 9223372036854775808.0 ? (int64_t)f :
-											    INT64_MIN;
-	}
-}
-
 int cmd_merge(int argc, char **argv)
 {
 	static const struct option merge_options[] = {
@@ -438,8 +423,8 @@ int cmd_merge(int argc, char **argv)
 		hd_profile_free(p);
 		p = f;
 	}
-	if (p && o->divide_by != 0)
-		divide_values(p, o->divide_by);
+	if (p)
+		hd_profile_divide_values(p, o->divide_by);
 	if (p) {
 		rc = hd_cli_write_profile(p, r.output, raw) ? HD_EXIT_OK : HD_EXIT_ERROR;
 		hd_profile_free(p);

@@ -476,25 +476,19 @@ static bool latest_memstats(struct snap_list *l, const struct hd_limits *limits,
 static bool resolve_sample_index(const struct hd_profile *p0, const char *want,
 				 char **name_ret, int *code)
 {
-	struct hd_report_options ro;
-	hd_report_options_default(&ro);
-	ro.sample_index = want;
-	struct hd_view *v = NULL;
+	uint32_t idx;
 	struct hd_error err = {0};
-	enum hd_status st = hd_view_new(p0, &ro, &v, &err);
+	enum hd_status st = hd_profile_resolve_sample_index(p0, want, &idx, &err);
 	if (st != HD_OK) {
 		hd_cli_error("trend: %s", err.msg);
 		*code = st == HD_ERR_USAGE ? HD_EXIT_USAGE : HD_EXIT_ERROR;
 		return false;
 	}
-	struct hd_view_summary sum;
-	hd_view_summary(v, &sum);
-	struct hd_str t = p0->sample_types[sum.sample_index].type;
+	struct hd_str t = p0->sample_types[idx].type;
 	char *name = xrealloc(NULL, t.len + 1);
 	memcpy(name, t.ptr, t.len);
 	name[t.len] = '\0';
 	*name_ret = name;
-	hd_view_free(v);
 	return true;
 }
 

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <string.h>
 
 #include "model/builder.h"
 
@@ -73,6 +74,71 @@ static void test_sample_type_index(void **state)
 	hd_profile_free(p);
 }
 
+static void test_resolve_sample_index(void **state)
+{
+	(void)state;
+	struct hd_profile *p = make(go_types, 4, "alloc_space");
+	struct hd_error err = {0};
+	uint32_t i = 99;
+	assert_int_equal(hd_profile_resolve_sample_index(p, NULL, &i, &err), HD_OK);
+	assert_int_equal(i, 1); /* default_sample_type */
+	assert_int_equal(hd_profile_resolve_sample_index(p, "", &i, &err), HD_OK);
+	assert_int_equal(i, 1);
+	assert_int_equal(hd_profile_resolve_sample_index(p, "2", &i, &err), HD_OK);
+	assert_int_equal(i, 2);
+	assert_int_equal(hd_profile_resolve_sample_index(p, "+0", &i, &err), HD_OK);
+	assert_int_equal(i, 0); /* strconv.Atoi takes a sign */
+	assert_int_equal(hd_profile_resolve_sample_index(p, "inuse_space", &i, &err), HD_OK);
+	assert_int_equal(i, 3);
+	assert_int_equal(hd_profile_resolve_sample_index(p, "4", &i, &err), HD_ERR_USAGE);
+	assert_string_equal(err.msg, "sample_index 4 is outside the range [0..3]");
+	assert_int_equal(hd_profile_resolve_sample_index(p, "-1", &i, &err), HD_ERR_USAGE);
+	assert_string_equal(err.msg, "sample_index -1 is outside the range [0..3]");
+	/* Atoi fails out of int64's range; pprof then looks for a type of that name */
+	assert_int_equal(hd_profile_resolve_sample_index(p, "99999999999999999999", &i, &err),
+			 HD_ERR_USAGE);
+	assert_string_equal(err.msg, "sample_index \"99999999999999999999\" must be one of: "
+				     "[alloc_objects alloc_space inuse_objects inuse_space]");
+	assert_int_equal(hd_profile_resolve_sample_index(p, "2x", &i, &err), HD_ERR_USAGE);
+	assert_string_equal(err.msg, "sample_index \"2x\" must be one of: "
+				     "[alloc_objects alloc_space inuse_objects inuse_space]");
+	assert_int_equal(i, 3); /* untouched by the failures */
+	hd_profile_free(p);
+	static const char *const legacy[] = {"objects", "space"};
+	p = make(legacy, 2, NULL);
+	assert_int_equal(hd_profile_resolve_sample_index(p, NULL, &i, &err), HD_OK);
+	assert_int_equal(i, 1); /* the last type */
+	assert_int_equal(hd_profile_resolve_sample_index(p, "inuse_objects", &i, &err), HD_OK);
+	assert_int_equal(i, 0);
+	hd_profile_free(p);
+	p = make(go_types, 0, NULL);
+	assert_int_equal(hd_profile_resolve_sample_index(p, NULL, &i, &err), HD_ERR_USAGE);
+	assert_string_equal(err.msg, "profile has no samples");
+	hd_profile_free(p);
+	assert_int_equal(hd_profile_resolve_sample_index(NULL, NULL, &i, &err), HD_ERR_USAGE);
+}
+
+static void test_divide_values(void **state)
+{
+	(void)state;
+	struct hd_profile *p = make(go_types, 4, NULL); /* one sample: 10 20 30 40 */
+	hd_profile_divide_values(p, 0); /* unset */
+	hd_profile_divide_values(p, 1);
+	hd_profile_divide_values(p, -2);
+	hd_profile_divide_values(p, 0.0 / 0.0);
+	const int64_t *v = hd_profile_sample_values(p, 0);
+	assert_int_equal(v[0], 10);
+	assert_int_equal(v[3], 40);
+	hd_profile_divide_values(p, 3); /* int64(float64(x) * (1/3)), truncated */
+	assert_int_equal(v[0], 3);
+	assert_int_equal(v[1], 6);
+	assert_int_equal(v[2], 10);
+	assert_int_equal(v[3], 13);
+	hd_profile_divide_values(p, 1e-300); /* out of int64's range: Go's amd64 result */
+	assert_int_equal(v[0], INT64_MIN);
+	hd_profile_free(p);
+}
+
 static void test_values_and_labels(void **state)
 {
 	(void)state;
@@ -97,6 +163,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_sample_index),
 		cmocka_unit_test(test_sample_type_index),
+		cmocka_unit_test(test_resolve_sample_index),
+		cmocka_unit_test(test_divide_values),
 		cmocka_unit_test(test_values_and_labels),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

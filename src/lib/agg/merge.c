@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "merge.h"
+#include "agg/units.h"
 #include "model/model.h"
 
 /* ======================================================================
@@ -544,6 +545,15 @@ enum hd_status hd_profile_merge(const struct hd_merge_input *inputs, size_t n,
 /* ======================================================================
  * Normalize
  * ====================================================================== */
+
+void hd_profile_divide_values(struct hd_profile *p, double divide_by)
+{
+	if (divide_by == 0 || !(1 / divide_by > 0) || 1 / divide_by == 1)
+		return; /* nothing changes: leave the pages alone */
+	uint64_t n = p->n_samples * p->n_sample_types;
+	for (uint64_t i = 0; i < n; i++)
+		p->values[i] = hd_divide_value(p->values[i], divide_by);
+}
 
 enum hd_status hd_profile_normalize_scales(const struct hd_profile *source,
 					   const struct hd_profile *base, double *scales_ret,

@@ -239,17 +239,14 @@ static enum hd_status edit_labels(const struct edits *e, struct hd_profile *shad
 	if (!labels)
 		return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
 	bufs[4] = labels;
+	bool show_hit = false, hide_hit = false; /* the view warned already */
 	for (uint64_t s = 0; s < shadow->n_samples; s++) {
 		struct hd_sample *smp = &samples[s];
-		const struct hd_label *in = shadow->labels + smp->first_label;
-		uint32_t n = 0;
-		for (uint32_t k = 0; keep[s] && k < smp->n_labels; k++) {
-			struct hd_str key = in[k].key;
-			if ((!e->tagshow || hd_regex_match(e->tagshow, key.ptr, key.len)) &&
-			    !(e->taghide && hd_regex_match(e->taghide, key.ptr, key.len)))
-				labels[smp->first_label + n++] = in[k];
-		}
-		smp->n_labels = n;
+		smp->n_labels = keep[s] ? hd_labels_by_key(shadow->labels + smp->first_label,
+							   smp->n_labels, e->tagshow, e->taghide,
+							   labels + smp->first_label, &show_hit,
+							   &hide_hit)
+					: 0;
 	}
 	shadow->samples = samples;
 	shadow->labels = labels;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "agg/regex.h"
+#include "model/model.h"
 
 struct hd_regex {
 	pcre2_general_context *gcontext;
@@ -105,4 +106,21 @@ bool hd_regex_match(struct hd_regex *re, const char *s, size_t len)
 	int rc = pcre2_match(re->code, (PCRE2_SPTR)(s ? s : empty), s ? len : 0, 0, 0,
 			     re->match, NULL);
 	return rc >= 0;
+}
+
+uint32_t hd_labels_by_key(const struct hd_label *in, uint32_t n, struct hd_regex *show,
+			  struct hd_regex *hide, struct hd_label *out, bool *show_hit,
+			  bool *hide_hit)
+{
+	uint32_t kept = 0;
+	for (uint32_t k = 0; k < n; k++) {
+		struct hd_str key = in[k].key;
+		bool shown = !show || hd_regex_match(show, key.ptr, key.len);
+		bool hidden = hide && hd_regex_match(hide, key.ptr, key.len);
+		*show_hit = *show_hit || (show && shown);
+		*hide_hit = *hide_hit || hidden;
+		if (shown && !hidden)
+			out[kept++] = in[k];
+	}
+	return kept;
 }

@@ -12,6 +12,7 @@
 #include "common.h"
 
 struct hd_regex;
+struct hd_label;
 
 /*
  * Compiles `pattern`.  `what` names the option in the error message
@@ -26,5 +27,17 @@ enum hd_status hd_regex_compile(const char *pattern, size_t len, const char *wha
 bool hd_regex_match(struct hd_regex *re, const char *s, size_t len);
 
 void hd_regex_free(struct hd_regex *re);
+
+/*
+ * -tagshow/-taghide on one sample's labels (pprof's FilterTagsByName):
+ * copies to out[] the labels of in[0..n) whose key `show` matches (every
+ * key when show is NULL) and `hide` does not (none when hide is NULL), in
+ * order, and returns how many.  *show_hit and *hide_hit are set to true
+ * when the expression matched a key (never cleared), for the "matched no
+ * label" warning.  out must not overlap in.
+ */
+uint32_t hd_labels_by_key(const struct hd_label *in, uint32_t n, struct hd_regex *show,
+			  struct hd_regex *hide, struct hd_label *out, bool *show_hit,
+			  bool *hide_hit);
 
 #endif /* HD_AGG_REGEX_H */

@@ -11,6 +11,26 @@
 
 #include "common.h"
 
+/*
+ * pprof's -divide_by on one value: int64(float64(x) * Ratio) with Ratio =
+ * 1/divide_by, applied only when Ratio > 0 and != 1 (so 0, negative and
+ * NaN leave x alone).  Out of int64's range the conversion gives INT64_MIN,
+ * as Go's does on amd64.  Reports (hd_view_shown) and written profiles
+ * (hd_profile_divide_values) both go through it.
+ */
+static inline int64_t hd_divide_value(int64_t x, double divide_by)
+{
+	if (divide_by == 0)
+		return x;
+	double r = 1 / divide_by;
+	if (!(r > 0) || r == 1)
+		return x;
+	double f = (double)x * r;
+	if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0))
+		return INT64_MIN;
+	return (int64_t)f;
+}
+
 /* Large enough for any label hd_unit_label() writes with a unit name we
  * know; user-given unit names are cut to fit. */
 #define HD_UNIT_LABEL_MAX 96

@@ -11,6 +11,7 @@
 #define HD_AGG_VIEW_H
 
 #include "common.h"
+#include "agg/units.h"
 
 /* A kept sample. */
 struct hd_vsample {
@@ -81,23 +82,10 @@ struct hd_view {
 	uint32_t n_num_keys;
 };
 
-/*
- * A value as reports show it under -divide_by: pprof's int64(float64(x) *
- * Ratio), Ratio = 1/divide_by, applied only when Ratio > 0 and != 1.  Out
- * of int64's range the conversion gives INT64_MIN, as Go's does on amd64.
- */
+/* A value as reports show it under -divide_by (hd_divide_value). */
 static inline int64_t hd_view_shown(const struct hd_view *v, int64_t x)
 {
-	double d = v->options.divide_by;
-	if (d == 0)
-		return x;
-	double r = 1 / d;
-	if (!(r > 0) || r == 1)
-		return x;
-	double f = (double)x * r;
-	if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0))
-		return INT64_MIN;
-	return (int64_t)f;
+	return hd_divide_value(x, v->options.divide_by);
 }
 
 /* A new, empty view of `profile` with its arena; NULL when out of memory. */

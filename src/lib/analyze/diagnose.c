@@ -1092,7 +1092,7 @@ static enum hd_status build_findings(struct state *st, struct hd_diagnosis *d,
 			goto out;
 		rc = HD_ERR_NOMEM;
 		struct hd_diag_site_facts facts = {&cls[r], cs, n_cs, period, d->n_observations,
-						   s->series[0], std_leaf != NULL, std_leaf};
+						   std_leaf != NULL, std_leaf};
 		struct hd_strlist ev = {0}, adv = {0};
 		hd_diag_explain(f, &facts, d->arena, &ev, &adv);
 		bool failed = ev.failed || adv.failed;

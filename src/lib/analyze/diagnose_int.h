@@ -17,7 +17,6 @@ struct hd_diag_site_facts {
 	size_t n_sizes;
 	int64_t period;
 	size_t n_observations; /* distinct GC publications in the series */
-	int64_t first_inuse;   /* first observation's in-use bytes */
 	bool has_std_leaf;     /* standard-library frames between site and owner */
 	const char *std_leaf;  /* the innermost of them */
 };

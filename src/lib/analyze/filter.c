@@ -185,65 +185,6 @@ static void loc_keep_lines(struct filter_ctx *c, uint32_t l, struct matcher *m, 
  * Set-up: sample index, label units, total, identity lines and samples
  * ------------------------------------------------------------------------ */
 
-static enum hd_status resolve_sample_index(struct filter_ctx *c, const char *want)
-{
-	const struct hd_profile *p = c->p;
-	if (p->n_sample_types == 0)
-		return hd_error_set(c->err, HD_ERR_USAGE, "profile has no samples");
-	if (!want || !*want) {
-		uint32_t idx = p->n_sample_types - 1;
-		if (p->default_sample_type.len) {
-			for (uint32_t i = 0; i < p->n_sample_types; i++) {
-				if (hd_str_eq(p->sample_types[i].type, p->default_sample_type)) {
-					idx = i;
-					break;
-				}
-			}
-		}
-		c->v->sample_index = idx;
-		return HD_OK;
-	}
-	/* strconv.Atoi: optional sign, decimal digits, nothing else. */
-	const char *q = want;
-	if (*q == '+' || *q == '-')
-		q++;
-	bool numeric = *q != '\0';
-	for (const char *d = q; *d; d++)
-		numeric = numeric && *d >= '0' && *d <= '9';
-	if (numeric) {
-		errno = 0;
-		long long i = strtoll(want, NULL, 10);
-		if (errno || i < 0 || i >= (long long)p->n_sample_types)
-			return hd_error_set(c->err, HD_ERR_USAGE,
-					    "sample_index %s is outside the range [0..%u]", want,
-					    p->n_sample_types - 1);
-		c->v->sample_index = (uint32_t)i;
-		return HD_OK;
-	}
-	struct hd_str w = hd_str_c(want), bare = w;
-	if (hd_str_has_prefix(bare, "inuse_")) {
-		bare.ptr += 6;
-		bare.len -= 6;
-	}
-	for (uint32_t i = 0; i < p->n_sample_types; i++) {
-		struct hd_str t = p->sample_types[i].type;
-		if (hd_str_eq(t, w) || hd_str_eq(t, bare)) {
-			c->v->sample_index = i;
-			return HD_OK;
-		}
-	}
-	struct hd_buf b = HD_BUF_INIT;
-	for (uint32_t i = 0; i < p->n_sample_types; i++) {
-		if (i)
-			hd_buf_putc(&b, ' ');
-		hd_buf_append(&b, p->sample_types[i].type.ptr, p->sample_types[i].type.len);
-	}
-	hd_error_set(c->err, HD_ERR_USAGE, "sample_index \"%s\" must be one of: [%s]", want,
-		     b.data ? b.data : "");
-	hd_buf_release(&b);
-	return HD_ERR_USAGE;
-}
-
 struct unit_ctx {
 	const struct hd_str *keys;
 	struct hd_str key;
@@ -778,7 +719,8 @@ enum hd_status hd_view_new(const struct hd_profile *profile,
 	struct filter_ctx c = {v, profile, err};
 	enum hd_status st = copy_options(v, options, err);
 	if (st == HD_OK)
-		st = resolve_sample_index(&c, v->options.sample_index);
+		st = hd_profile_resolve_sample_index(c.p, v->options.sample_index,
+						     &v->sample_index, c.err);
 	if (st == HD_OK)
 		st = identify_num_units(&c);
 	if (st == HD_OK)

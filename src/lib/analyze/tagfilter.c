@@ -332,19 +332,8 @@ enum hd_status hd_filter_tags_by_name(struct hd_view *v, struct hd_error *err)
 	bool sm = false, hm = false;
 	for (uint64_t i = 0; i < v->n_samples; i++) {
 		struct hd_sample *s = &samples[v->samples[i].sample];
-		const struct hd_label *in = p->labels + s->first_label;
-		struct hd_label *out = labels + s->first_label;
-		uint32_t n = 0;
-		for (uint32_t k = 0; k < s->n_labels; k++) {
-			struct hd_str key = in[k].key;
-			bool match_show = !show || hd_regex_match(show, key.ptr, key.len);
-			bool match_hide = hide && hd_regex_match(hide, key.ptr, key.len);
-			sm = sm || match_show;
-			hm = hm || match_hide;
-			if (match_show && !match_hide)
-				out[n++] = in[k];
-		}
-		s->n_labels = n;
+		s->n_labels = hd_labels_by_key(p->labels + s->first_label, s->n_labels, show, hide,
+					       labels + s->first_label, &sm, &hm);
 	}
 	if (show && !sm)
 		v->unmatched |= HD_FILTER_TAGSHOW;

@@ -5,6 +5,9 @@
  * building in builder.c; the model's invariants are documented in
  * include/heapdoc/heapdoc.h and docs/internals/decode.md.
  */
+#include <errno.h>
+#include <stdlib.h>
+
 #include "model/model.h"
 
 struct hd_profile *hd_profile_new_empty(void)
@@ -67,6 +70,58 @@ int hd_profile_default_sample_index(const struct hd_profile *p)
 				return (int)i;
 	}
 	return (int)p->n_sample_types - 1;
+}
+
+enum hd_status hd_profile_resolve_sample_index(const struct hd_profile *p, const char *want,
+					       uint32_t *index_ret, struct hd_error *err)
+{
+	if (!p || !index_ret)
+		return hd_error_set(err, HD_ERR_USAGE, "no profile");
+	if (p->n_sample_types == 0)
+		return hd_error_set(err, HD_ERR_USAGE, "profile has no samples");
+	if (!want || !*want) {
+		*index_ret = (uint32_t)hd_profile_default_sample_index(p);
+		return HD_OK;
+	}
+	/* strconv.Atoi: optional sign, decimal digits, nothing else. */
+	const char *q = want;
+	if (*q == '+' || *q == '-')
+		q++;
+	bool numeric = *q != '\0';
+	for (const char *d = q; *d; d++)
+		numeric = numeric && *d >= '0' && *d <= '9';
+	if (numeric) {
+		errno = 0;
+		long long i = strtoll(want, NULL, 10);
+		/* Out of int's range Atoi fails, and pprof takes it as a name. */
+		if (!errno && (i < 0 || i >= (long long)p->n_sample_types))
+			return hd_error_set(err, HD_ERR_USAGE,
+					    "sample_index %s is outside the range [0..%u]", want,
+					    p->n_sample_types - 1);
+		if (!errno) {
+			*index_ret = (uint32_t)i;
+			return HD_OK;
+		}
+	}
+	int i = hd_profile_sample_type_index(p, want);
+	if (i >= 0) {
+		*index_ret = (uint32_t)i;
+		return HD_OK;
+	}
+	struct hd_buf b = HD_BUF_INIT;
+	for (uint32_t t = 0; t < p->n_sample_types; t++) {
+		if (t)
+			hd_buf_putc(&b, ' ');
+		hd_buf_append(&b, p->sample_types[t].type.ptr, p->sample_types[t].type.len);
+	}
+	if (b.failed) {
+		hd_buf_release(&b);
+		return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
+	}
+	hd_error_set(err, HD_ERR_USAGE, "sample_index \"%s\" must be one of: [%s]", want,
+		     b.data ? b.data : "");
+	hd_buf_release(&b);
+	return HD_ERR_USAGE;
 }
 
 bool hd_sample_num_label(const struct hd_profile *p, uint64_t sample,
