@@ -3,6 +3,7 @@
  * git's strbuf: renderers append to it and check once at the end.  Not an
  * arena: the caller releases it, or detaches the data and owns it.
  */
+#include <math.h>
 #include <stdio.h>
 
 #include "common.h"
@@ -126,4 +127,17 @@ bool hd_grow_array(void **arr, size_t *cap, size_t need, size_t size)
 	*arr = n;
 	*cap = ncap;
 	return true;
+}
+
+char *hd_fmt_bytes(char *buf, size_t cap, double bytes)
+{
+	static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
+	double v = bytes;
+	size_t u = 0;
+	while (fabs(v) >= 1024 && u + 1 < HD_ARRAY_SIZE(units)) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, cap, u ? "%.2f%s" : "%.0f%s", v, units[u]);
+	return buf;
 }

@@ -90,6 +90,10 @@ bool hd_grow_array(void **arr, size_t *cap, size_t need, size_t size);
 bool hd_buf_append(struct hd_buf *b, const void *data, size_t len);
 bool hd_buf_putc(struct hd_buf *b, char c);
 bool hd_buf_printf(struct hd_buf *b, const char *fmt, ...) HD_PRINTF(2, 3);
+/* "1.50MB"-style label of a byte count, binary units as pprof prints them
+ * ("B", "kB", "MB", "GB", "TB"; whole bytes below 1024); returns buf,
+ * which should hold 32 bytes. */
+char *hd_fmt_bytes(char *buf, size_t cap, double bytes);
 bool hd_buf_vprintf(struct hd_buf *b, const char *fmt, va_list ap);
 /* Takes the data; the buffer is empty afterwards. */
 char *hd_buf_detach(struct hd_buf *b, size_t *len_ret);

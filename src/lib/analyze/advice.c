@@ -13,22 +13,6 @@
 #include "analyze/diagnose_int.h"
 #include "analyze/gomodel.h"
 
-char *hd_diag_bytes(char *buf, size_t cap, double bytes)
-{
-	static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
-	double v = bytes;
-	size_t u = 0;
-	while (fabs(v) >= 1024 && u + 1 < HD_ARRAY_SIZE(units)) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, cap, "%.0f%s", v, units[u]);
-	else
-		snprintf(buf, cap, "%.2f%s", v, units[u]);
-	return buf;
-}
-
 /* "6.5k", "1.2M", "900" */
 static char *count_str(char *buf, size_t cap, double n)
 {
@@ -267,11 +251,11 @@ static void explain_chain(struct hd_finding *f, const struct hd_diag_site_facts 
 			       "slice grown %zu times to %s elements of %s bytes; preallocating "
 			       "saves %s of allocation",
 			       n, count_str(n1, sizeof(n1), (double)cap), es,
-			       hd_diag_bytes(b1, sizeof(b1), garbage));
+			       hd_fmt_bytes(b1, sizeof(b1), garbage));
 	else
 		hd_strlist_add(&s, a, "%s grown %zu times to %s; the growth steps cost %s", what, n,
-			       hd_diag_bytes(b1, sizeof(b1), (double)largest),
-			       hd_diag_bytes((char[64]){0}, 64, garbage));
+			       hd_fmt_bytes(b1, sizeof(b1), (double)largest),
+			       hd_fmt_bytes((char[64]){0}, 64, garbage));
 	e->summary = s.n ? s.items[0] : NULL;
 	hd_strlist_release(&s);
 }
@@ -294,7 +278,7 @@ static void explain_plain(struct hd_finding *f, const struct hd_diag_site_facts 
 			       x->n_sizes, (unsigned long long)x->sizes[x->n_sizes - 1].size,
 			       (unsigned long long)c->largest_size);
 		hd_strlist_add(&s, a, "string rebuilt by concatenation, up to %s per value",
-			       hd_diag_bytes(b1, sizeof(b1), (double)c->largest_size));
+			       hd_fmt_bytes(b1, sizeof(b1), (double)c->largest_size));
 	} else if (c->single_size || x->n_sizes <= 3) {
 		double objs = f->inuse_objects > 0 ? (double)f->inuse_objects : (double)f->alloc_objects;
 		e->unit = "objects";
@@ -310,7 +294,7 @@ static void explain_plain(struct hd_finding *f, const struct hd_diag_site_facts 
 		if (f->kind == HD_KIND_SLICE)
 			hd_strlist_add(&s, a, "~%s fixed-size arrays of %s (make with a fixed length)",
 				       count_str(n1, sizeof(n1), objs),
-				       hd_diag_bytes(b1, sizeof(b1), (double)c->main_size));
+				       hd_fmt_bytes(b1, sizeof(b1), (double)c->main_size));
 		else
 			hd_strlist_add(&s, a, "~%s %s of %llu bytes", count_str(n1, sizeof(n1), objs),
 				       f->kind == HD_KIND_STRING ? "strings" : "objects",
@@ -322,7 +306,7 @@ static void explain_plain(struct hd_finding *f, const struct hd_diag_site_facts 
 			       "the bytes",
 			       x->n_sizes, (unsigned long long)c->largest_size);
 		hd_strlist_add(&s, a, "%zu object sizes up to %s", x->n_sizes,
-			       hd_diag_bytes(b1, sizeof(b1), (double)c->largest_size));
+			       hd_fmt_bytes(b1, sizeof(b1), (double)c->largest_size));
 	}
 	e->summary = s.n ? s.items[0] : NULL;
 	hd_strlist_release(&s);
@@ -336,8 +320,8 @@ static void verdict_evidence(struct hd_finding *f, const struct hd_diag_site_fac
 	hd_strlist_add(ev, a,
 		       "in use %s (%lld objects) of %s allocated (%lld objects) since start: %.1f%% "
 		       "still held",
-		       hd_diag_bytes(b1, sizeof(b1), (double)f->inuse_bytes), (long long)f->inuse_objects,
-		       hd_diag_bytes(b2, sizeof(b2), (double)f->alloc_bytes), (long long)f->alloc_objects,
+		       hd_fmt_bytes(b1, sizeof(b1), (double)f->inuse_bytes), (long long)f->inuse_objects,
+		       hd_fmt_bytes(b2, sizeof(b2), (double)f->alloc_bytes), (long long)f->alloc_objects,
 		       ratio);
 	if (x->n_observations < 2 && f->verdict == HD_VERDICT_RETAINED) {
 		if (f->pattern && strcmp(f->pattern, "burst") == 0)
@@ -360,13 +344,13 @@ static void verdict_evidence(struct hd_finding *f, const struct hd_diag_site_fac
 		size_t o = 0;
 		for (size_t k = 0; k < f->n_series && o < sizeof(line); k++)
 			o += (size_t)snprintf(line + o, sizeof(line) - o, "%s%s", k ? " -> " : "",
-					      hd_diag_bytes(b1, sizeof(b1), (double)f->series[k]));
+					      hd_fmt_bytes(b1, sizeof(b1), (double)f->series[k]));
 		if (f->has_trend)
 			hd_strlist_add(ev, a,
 				       "in use per snapshot: %s (%zu GC publications); fitted slope "
 				       "%s/min, r2 %.2f",
 				       line, x->n_observations,
-				       hd_diag_bytes(b2, sizeof(b2), f->slope_bytes_per_min), f->r2);
+				       hd_fmt_bytes(b2, sizeof(b2), f->slope_bytes_per_min), f->r2);
 		else
 			hd_strlist_add(ev, a, "in use per snapshot: %s (%zu GC publication%s)", line,
 				       x->n_observations, x->n_observations == 1 ? "" : "s");
@@ -396,7 +380,7 @@ static void advise(struct hd_finding *f, struct hd_arena *a, struct hd_strlist *
 				       "make(map[K]V, %llu), to skip the growth steps (%s allocated on "
 				       "the way)",
 				       (unsigned long long)e->prealloc_n,
-				       hd_diag_bytes(b1, sizeof(b1), (double)e->savings_bytes));
+				       hd_fmt_bytes(b1, sizeof(b1), (double)e->savings_bytes));
 		if (transient && e->prealloc_n)
 			hd_strlist_add(adv, a,
 				       "this map is built and dropped again and again: create it with "
@@ -416,7 +400,7 @@ static void advise(struct hd_finding *f, struct hd_arena *a, struct hd_strlist *
 				       "preallocate: make([]T, 0, %s) avoids the growth chain - %s of "
 				       "allocation%s",
 				       count_str(n1, sizeof(n1), (double)e->prealloc_n),
-				       hd_diag_bytes(b1, sizeof(b1), (double)e->savings_bytes),
+				       hd_fmt_bytes(b1, sizeof(b1), (double)e->savings_bytes),
 				       transient ? "; or reuse the slice between calls (s = s[:0])" : "");
 		else if (growing)
 			hd_strlist_add(adv, a,

@@ -766,8 +766,8 @@ static void decide_map_impl(struct hd_diagnosis *d, int go_minor,
 				       "plus 2^(B-4) overflow buckets, rounded to a size class), a "
 				       "doubling no Swiss table makes",
 				       f->site.function,
-				       hd_diag_bytes(b1, sizeof(b1), (double)f->sizes[f->n_sizes - 1].size),
-				       hd_diag_bytes((char[32]){0}, 32, (double)c->largest_size),
+				       hd_fmt_bytes(b1, sizeof(b1), (double)f->sizes[f->n_sizes - 1].size),
+				       hd_fmt_bytes((char[32]){0}, 32, (double)c->largest_size),
 				       (unsigned long long)c->unit_min);
 		else
 			hd_strlist_add(&l, d->arena,

@@ -32,8 +32,6 @@ void hd_strlist_add(struct hd_strlist *l, struct hd_arena *arena, const char *fm
 	HD_PRINTF(3, 4);
 void hd_strlist_release(struct hd_strlist *l);
 
-/* "1.50MB"-style label of a byte count (binary units, like pprof). */
-char *hd_diag_bytes(char *buf, size_t cap, double bytes);
 
 /*
  * Fills f->estimate, f->evidence and f->advice (and the size roles) from the

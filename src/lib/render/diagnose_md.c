@@ -45,8 +45,8 @@ void hd_render_diagnosis_markdown(struct hd_buf *b, const struct hd_diagnosis *d
 		      "allocated %s.\n\n",
 		      d->n_profiles, d->n_profiles == 1 ? "" : "s", d->n_observations,
 		      d->n_observations == 1 ? "" : "s",
-		      hd_render_bytes(b1, sizeof(b1), (double)d->total_inuse_bytes),
-		      hd_render_bytes(b2, sizeof(b2), (double)d->total_alloc_bytes));
+		      hd_fmt_bytes(b1, sizeof(b1), (double)d->total_inuse_bytes),
+		      hd_fmt_bytes(b2, sizeof(b2), (double)d->total_alloc_bytes));
 	hd_buf_printf(b, "**Maps:** %s", d->map_impl == HD_MAP_IMPL_NONE ? "undecided" :
 				     d->map_impl == HD_MAP_IMPL_SWISS ? "Swiss tables" : "classic buckets");
 	if (d->map_impl_evidence) {
@@ -69,8 +69,8 @@ void hd_render_diagnosis_markdown(struct hd_buf *b, const struct hd_diagnosis *d
 		hd_buf_printf(b, "| %zu | %s | %s%s%s%s | %s | %s | ", i + 1, hd_verdict_str(f->verdict),
 			      hd_kind_str(f->kind), f->map_impl ? " (" : "",
 			      hd_map_impl_str(f->map_impl), f->map_impl ? ")" : "",
-			      hd_render_bytes(b1, sizeof(b1), (double)f->inuse_bytes),
-			      hd_render_bytes(b2, sizeof(b2), (double)f->alloc_bytes));
+			      hd_fmt_bytes(b1, sizeof(b1), (double)f->inuse_bytes),
+			      hd_fmt_bytes(b2, sizeof(b2), (double)f->alloc_bytes));
 		md(b, f->site.function);
 		hd_buf_append(b, " | ", 3);
 		md(b, f->owner.function);

@@ -15,7 +15,5 @@ void hd_render_diagnosis_text(struct hd_buf *b, const struct hd_diagnosis *d,
 void hd_render_diagnosis_markdown(struct hd_buf *b, const struct hd_diagnosis *d,
 				  const struct hd_diagnosis_render_options *o);
 
-/* "12.50MB" (binary units); buf of at least 32 bytes. */
-char *hd_render_bytes(char *buf, size_t cap, double bytes);
 
 #endif /* HD_RENDER_DIAGNOSE_H */

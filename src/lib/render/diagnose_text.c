@@ -12,19 +12,6 @@
 #include "render/diagnose_render.h"
 #include "render/escape.h"
 
-char *hd_render_bytes(char *buf, size_t cap, double bytes)
-{
-	static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
-	double v = bytes;
-	size_t u = 0;
-	while (fabs(v) >= 1024 && u + 1 < HD_ARRAY_SIZE(units)) {
-		v /= 1024;
-		u++;
-	}
-	snprintf(buf, cap, u ? "%.2f%s" : "%.0f%s", v, units[u]);
-	return buf;
-}
-
 static void term(struct hd_buf *b, const char *s)
 {
 	if (s)
@@ -54,8 +41,8 @@ void hd_render_diagnosis_text(struct hd_buf *b, const struct hd_diagnosis *d,
 		hd_buf_printf(b, " (%zu GC publication%s)", d->n_observations,
 			      d->n_observations == 1 ? "" : "s");
 	hd_buf_printf(b, ", in use %s, allocated %s\n",
-		      hd_render_bytes(b1, sizeof(b1), (double)d->total_inuse_bytes),
-		      hd_render_bytes(b2, sizeof(b2), (double)d->total_alloc_bytes));
+		      hd_fmt_bytes(b1, sizeof(b1), (double)d->total_inuse_bytes),
+		      hd_fmt_bytes(b2, sizeof(b2), (double)d->total_alloc_bytes));
 	hd_buf_printf(b, "maps: %s", d->map_impl == HD_MAP_IMPL_NONE ? "implementation undecided" :
 				     d->map_impl == HD_MAP_IMPL_SWISS ? "Swiss tables" : "classic buckets");
 	if (d->map_impl_evidence) {
@@ -87,8 +74,8 @@ void hd_render_diagnosis_text(struct hd_buf *b, const struct hd_diagnosis *d,
 			snprintf(pat, sizeof(pat), " (%s)", f->pattern);
 		hd_buf_printf(b, "\n#%zu %s%s %s: in use %s (%.1f%%), allocated %s, confidence %.2f\n",
 			      i + 1, verdict, pat, kind,
-			      hd_render_bytes(b1, sizeof(b1), (double)f->inuse_bytes), share,
-			      hd_render_bytes(b2, sizeof(b2), (double)f->alloc_bytes), f->confidence);
+			      hd_fmt_bytes(b1, sizeof(b1), (double)f->inuse_bytes), share,
+			      hd_fmt_bytes(b2, sizeof(b2), (double)f->alloc_bytes), f->confidence);
 		hd_buf_append(b, "   at    ", 9);
 		term(b, f->site.function);
 		hd_buf_append(b, " (", 2);
@@ -137,8 +124,8 @@ void hd_render_diagnosis_text(struct hd_buf *b, const struct hd_diagnosis *d,
 		char verdict[16];
 		upper(verdict, hd_verdict_str(w->verdict), sizeof(verdict));
 		hd_buf_printf(b, "  %-9s in use %9s, allocated %9s, %zu site%s  ", verdict,
-			      hd_render_bytes(b1, sizeof(b1), (double)w->inuse_bytes),
-			      hd_render_bytes(b2, sizeof(b2), (double)w->alloc_bytes), w->n_sites,
+			      hd_fmt_bytes(b1, sizeof(b1), (double)w->inuse_bytes),
+			      hd_fmt_bytes(b2, sizeof(b2), (double)w->alloc_bytes), w->n_sites,
 			      w->n_sites == 1 ? " " : "s");
 		term(b, w->function);
 		hd_buf_putc(b, '\n');
