@@ -251,6 +251,8 @@ static void run_merge(const struct hd_profile *p, const struct hd_profile *q, ui
 	struct hd_profile *sel = NULL;
 	if (hd_profile_select(p, keep, &ro, &sel, &err) == HD_OK) {
 		FUZZ_CHECK(sel->n_samples <= p->n_samples);
+		/* merge -divide_by -o: values divided in place, as written */
+		hd_profile_divide_values(sel, (opt & 0x04) ? 3 : 1e-300);
 		hd_profile_free(sel);
 	}
 	free(keep);
