@@ -548,7 +548,7 @@ enum hd_status hd_profile_merge(const struct hd_merge_input *inputs, size_t n,
 
 void hd_profile_divide_values(struct hd_profile *p, double divide_by)
 {
-	if (divide_by == 0 || !(1 / divide_by > 0) || 1 / divide_by == 1)
+	if (hd_divide_ratio(divide_by) == 0)
 		return; /* nothing changes: leave the pages alone */
 	uint64_t n = p->n_samples * p->n_sample_types;
 	for (uint64_t i = 0; i < n; i++)

@@ -18,12 +18,18 @@
  * as Go's does on amd64.  Reports (hd_view_shown) and written profiles
  * (hd_profile_divide_values) both go through it.
  */
-static inline int64_t hd_divide_value(int64_t x, double divide_by)
+static inline double hd_divide_ratio(double divide_by)
 {
 	if (divide_by == 0)
-		return x;
+		return 0;
 	double r = 1 / divide_by;
-	if (!(r > 0) || r == 1)
+	return r > 0 && r != 1 ? r : 0; /* 0: values stay as they are */
+}
+
+static inline int64_t hd_divide_value(int64_t x, double divide_by)
+{
+	double r = hd_divide_ratio(divide_by);
+	if (r == 0)
 		return x;
 	double f = (double)x * r;
 	if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0))
