@@ -138,15 +138,6 @@ static uint32_t edit_location(const struct edits *e, const struct hd_profile *p,
 	return n;
 }
 
-static enum hd_status compile(const char *pattern, const char *what, struct hd_regex **re,
-			      struct hd_error *err)
-{
-	*re = NULL;
-	if (!pattern || !*pattern)
-		return HD_OK;
-	return hd_regex_compile(pattern, strlen(pattern), what, re, err);
-}
-
 /* Selects and edits: fills *shadow (a shallow copy of p with new stacks,
  * arrays in *bufs) and keep2. */
 static enum hd_status select_and_edit(const struct edits *e, const struct hd_profile *p,
@@ -262,17 +253,17 @@ enum hd_status hd_profile_select(const struct hd_profile *profile, const uint8_t
 	struct edits e = {NULL, NULL, NULL, NULL, NULL, NULL};
 	enum hd_status st = HD_OK;
 	if (edits) {
-		st = compile(edits->hide, "hide", &e.hide, err);
+		st = hd_regex_compile_opt(edits->hide, "hide", &e.hide, err);
 		if (st == HD_OK)
-			st = compile(edits->show, "show", &e.show, err);
+			st = hd_regex_compile_opt(edits->show, "show", &e.show, err);
 		if (st == HD_OK)
-			st = compile(edits->show_from, "show_from", &e.show_from, err);
+			st = hd_regex_compile_opt(edits->show_from, "show_from", &e.show_from, err);
 		if (st == HD_OK)
-			st = compile(edits->prune_from, "prune_from", &e.prune_from, err);
+			st = hd_regex_compile_opt(edits->prune_from, "prune_from", &e.prune_from, err);
 		if (st == HD_OK)
-			st = compile(edits->tagshow, "tagshow", &e.tagshow, err);
+			st = hd_regex_compile_opt(edits->tagshow, "tagshow", &e.tagshow, err);
 		if (st == HD_OK)
-			st = compile(edits->taghide, "taghide", &e.taghide, err);
+			st = hd_regex_compile_opt(edits->taghide, "taghide", &e.taghide, err);
 	}
 	void *bufs[5] = {NULL, NULL, NULL, NULL, NULL};
 	uint8_t *keep2 = NULL;

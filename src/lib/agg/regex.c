@@ -7,6 +7,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "agg/regex.h"
 #include "model/model.h"
@@ -106,6 +107,15 @@ bool hd_regex_match(struct hd_regex *re, const char *s, size_t len)
 	int rc = pcre2_match(re->code, (PCRE2_SPTR)(s ? s : empty), s ? len : 0, 0, 0,
 			     re->match, NULL);
 	return rc >= 0;
+}
+
+enum hd_status hd_regex_compile_opt(const char *pattern, const char *what,
+				    struct hd_regex **re_ret, struct hd_error *err)
+{
+	*re_ret = NULL;
+	if (!pattern || !*pattern)
+		return HD_OK;
+	return hd_regex_compile(pattern, strlen(pattern), what, re_ret, err);
 }
 
 uint32_t hd_labels_by_key(const struct hd_label *in, uint32_t n, struct hd_regex *show,

@@ -22,6 +22,13 @@ struct hd_label;
 enum hd_status hd_regex_compile(const char *pattern, size_t len, const char *what,
 				struct hd_regex **re_ret, struct hd_error *err);
 
+/*
+ * An optional filter option: NULL or "" leaves *re_ret NULL (no filter)
+ * and returns HD_OK; anything else is hd_regex_compile()d.
+ */
+enum hd_status hd_regex_compile_opt(const char *pattern, const char *what,
+				    struct hd_regex **re_ret, struct hd_error *err);
+
 /* True when the pattern matches somewhere in s[0..len).  Not thread-safe
  * on one hd_regex (it owns its match data). */
 bool hd_regex_match(struct hd_regex *re, const char *s, size_t len);

@@ -295,20 +295,13 @@ enum hd_status hd_filter_by_tag(struct hd_view *v, struct hd_error *err)
 	return HD_OK;
 }
 
-static enum hd_status compile_opt(const char *pattern, const char *what, struct hd_regex **re,
-				  struct hd_error *err)
-{
-	*re = NULL;
-	return pattern ? hd_regex_compile(pattern, strlen(pattern), what, re, err) : HD_OK;
-}
-
 enum hd_status hd_filter_tags_by_name(struct hd_view *v, struct hd_error *err)
 {
 	const struct hd_profile *p = v->profile;
 	struct hd_regex *show = NULL, *hide = NULL;
-	enum hd_status st = compile_opt(v->options.tagshow, "tagshow", &show, err);
+	enum hd_status st = hd_regex_compile_opt(v->options.tagshow, "tagshow", &show, err);
 	if (st == HD_OK)
-		st = compile_opt(v->options.taghide, "taghide", &hide, err);
+		st = hd_regex_compile_opt(v->options.taghide, "taghide", &hide, err);
 	struct hd_profile *d = NULL;
 	struct hd_sample *samples = NULL;
 	struct hd_label *labels = NULL;

@@ -93,12 +93,12 @@ enum hd_status hd_profile_resolve_sample_index(const struct hd_profile *p, const
 	if (numeric) {
 		errno = 0;
 		long long i = strtoll(want, NULL, 10);
-		/* Out of int's range Atoi fails, and pprof takes it as a name. */
-		if (!errno && (i < 0 || i >= (long long)p->n_sample_types))
-			return hd_error_set(err, HD_ERR_USAGE,
-					    "sample_index %s is outside the range [0..%u]", want,
-					    p->n_sample_types - 1);
-		if (!errno) {
+		/* Out of int64's range Atoi fails, and pprof takes it as a name. */
+		if (errno == 0) {
+			if (i < 0 || i >= (long long)p->n_sample_types)
+				return hd_error_set(err, HD_ERR_USAGE,
+						    "sample_index %s is outside the range [0..%u]",
+						    want, p->n_sample_types - 1);
 			*index_ret = (uint32_t)i;
 			return HD_OK;
 		}
