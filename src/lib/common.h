@@ -127,7 +127,44 @@ bool hd_str_has_prefix(struct hd_str s, const char *prefix);
 
 /* ---- hashing (seeded per process; see hashtab) ---- */
 
-uint64_t hd_hash_bytes(const void *data, size_t len, uint64_t seed);
+/*
+ * A 64-bit hash in the style of wyhash's final mix: fast on short keys and
+ * seeded, so a crafted profile cannot precompute collisions.  Inline: the
+ * merger hashes every stack and key with it, most of them a few words long.
+ */
+static inline uint64_t hd_hash_mix(uint64_t a, uint64_t b)
+{
+	__uint128_t r = (__uint128_t)a * b;
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static inline uint64_t hd_hash_rd64(const unsigned char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint64_t hd_hash_bytes(const void *data, size_t len, uint64_t seed)
+{
+	const unsigned char *p = data;
+	const uint64_t k0 = 0xa0761d6478bd642full, k1 = 0xe7037ed1a0b428dbull;
+	uint64_t h = seed ^ k0 ^ (len * k1);
+	while (len >= 16) {
+		h = hd_hash_mix(hd_hash_rd64(p) ^ k1, hd_hash_rd64(p + 8) ^ h);
+		p += 16;
+		len -= 16;
+	}
+	uint64_t a = 0, b = 0;
+	if (len >= 8) {
+		a = hd_hash_rd64(p);
+		b = len > 8 ? hd_hash_rd64(p + len - 8) : 0;
+	} else if (len > 0) {
+		a = ((uint64_t)p[0] << 16) | ((uint64_t)p[len >> 1] << 8) | p[len - 1];
+	}
+	return hd_hash_mix(h ^ a ^ k1, b ^ k0 ^ len);
+}
+
 uint64_t hd_hash_seed(void);
 
 /* a + b with Go's int64 wrap-around (pprof's sums wrap; C's overflow is undefined). */

@@ -89,43 +89,6 @@ bool hd_str_has_prefix(struct hd_str s, const char *prefix)
 	return s.len >= n && memcmp(s.ptr, prefix, n) == 0;
 }
 
-/*
- * A 64-bit hash in the style of wyhash's final mix: fast on short keys and
- * seeded, so a crafted profile cannot precompute collisions.
- */
-static inline uint64_t mix(uint64_t a, uint64_t b)
-{
-	__uint128_t r = (__uint128_t)a * b;
-	return (uint64_t)r ^ (uint64_t)(r >> 64);
-}
-
-static inline uint64_t rd64(const unsigned char *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
-
-uint64_t hd_hash_bytes(const void *data, size_t len, uint64_t seed)
-{
-	const unsigned char *p = data;
-	const uint64_t k0 = 0xa0761d6478bd642full, k1 = 0xe7037ed1a0b428dbull;
-	uint64_t h = seed ^ k0 ^ (len * k1);
-	while (len >= 16) {
-		h = mix(rd64(p) ^ k1, rd64(p + 8) ^ h);
-		p += 16;
-		len -= 16;
-	}
-	uint64_t a = 0, b = 0;
-	if (len >= 8) {
-		a = rd64(p);
-		b = len > 8 ? rd64(p + len - 8) : 0;
-	} else if (len > 0) {
-		a = ((uint64_t)p[0] << 16) | ((uint64_t)p[len >> 1] << 8) | p[len - 1];
-	}
-	return mix(h ^ a ^ k1, b ^ k0 ^ len);
-}
-
 static uint64_t hash_seed;
 
 static void hash_seed_init(void)
@@ -134,7 +97,7 @@ static void hash_seed_init(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	uint64_t s = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 32) ^
 		     (uint64_t)(uintptr_t)&hash_seed;
-	hash_seed = mix(s, 0x9e3779b97f4a7c15ull) | 1;
+	hash_seed = hd_hash_mix(s, 0x9e3779b97f4a7c15ull) | 1;
 }
 
 /* Chosen once per process (pthread_once: threads may ask at the same time). */

@@ -1,7 +1,6 @@
 /*
  * pbwire.c - the out-of-line parts of the protobuf wire reader: the varint
- * slow path (near the end of the data), packed-varint counting and error
- * strings.  The inline fast paths and the contract live in pbwire.h.
+ * slow path (near the end of the data) and error strings.  The inline fast paths and the contract live in pbwire.h.
  */
 #include "decode/pbwire.h"
 
@@ -41,20 +40,4 @@ enum hd_pb_result hd_pb_read_varint_slow(const uint8_t **pp, const uint8_t *end,
 			return HD_PB_OK;
 		}
 	}
-}
-
-size_t hd_pb_count_varints(const uint8_t *data, size_t len)
-{
-	/* Eight bytes at a time: a 1 in the low bit of each byte without the
-	 * continuation bit, summed by one multiplication (no POPCNT needed). */
-	size_t n = 0, i = 0;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-		memcpy(&w, data + i, 8);
-		uint64_t ends = (~w >> 7) & 0x0101010101010101ull;
-		n += (size_t)((ends * 0x0101010101010101ull) >> 56);
-	}
-	for (; i < len; i++)
-		n += data[i] < 0x80;
-	return n;
 }

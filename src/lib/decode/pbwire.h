@@ -175,6 +175,20 @@ HD_PB_INLINE enum hd_pb_result hd_pb_next_field(const uint8_t **pp, const uint8_
  * bytes without the continuation bit.  It does not validate them (a
  * trailing continuation byte is not counted; the decoding pass reports it).
  */
-size_t hd_pb_count_varints(const uint8_t *data, size_t len);
+static inline size_t hd_pb_count_varints(const uint8_t *data, size_t len)
+{
+	/* Eight bytes at a time: a 1 in the low bit of each byte without the
+	 * continuation bit, summed by one multiplication (no POPCNT needed). */
+	size_t n = 0, i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, data + i, 8);
+		uint64_t ends = (~w >> 7) & 0x0101010101010101ull;
+		n += (size_t)((ends * 0x0101010101010101ull) >> 56);
+	}
+	for (; i < len; i++)
+		n += data[i] < 0x80;
+	return n;
+}
 
 #endif /* HD_PBWIRE_H */

@@ -58,15 +58,11 @@ static enum hd_status nomem(struct hd_pbctx *c)
 	return hd_error_set(c->err, HD_ERR_NOMEM, "out of memory decoding profile");
 }
 
-enum hd_status hd_pb_get_string(struct hd_pbctx *c, int64_t index, const char *what,
-				 struct hd_str *ret)
+enum hd_status hd_pb_string_error(struct hd_pbctx *c, int64_t index, const char *what)
 {
-	if (index < 0 || (uint64_t)index >= c->n_strings)
-		return hd_error_set(c->err, HD_ERR_PROFILE,
-				    "string index %lld of %s out of range (%zu strings)",
-				    (long long)index, what, c->n_strings);
-	*ret = c->strings[index];
-	return HD_OK;
+	return hd_error_set(c->err, HD_ERR_PROFILE,
+			    "string index %lld of %s out of range (%zu strings)",
+			    (long long)index, what, c->n_strings);
 }
 
 /* ======================================================================

@@ -82,9 +82,19 @@ static inline size_t hd_pb_off(const struct hd_pbctx *c, const uint8_t *at)
 enum hd_status hd_pb_wire_error(struct hd_pbctx *c, enum hd_pb_result r, const uint8_t *at,
 				const char *what);
 
-/* pprof's getString: index into the string table, range-checked. */
-enum hd_status hd_pb_get_string(struct hd_pbctx *c, int64_t index, const char *what,
-				struct hd_str *ret);
+/* hd_pb_get_string's error: index out of the string table's range. */
+enum hd_status hd_pb_string_error(struct hd_pbctx *c, int64_t index, const char *what);
+
+/* pprof's getString: index into the string table, range-checked.  Inline:
+ * every label, line and function reads through it. */
+static inline enum hd_status hd_pb_get_string(struct hd_pbctx *c, int64_t index,
+					      const char *what, struct hd_str *ret)
+{
+	if (HD_UNLIKELY(index < 0 || (uint64_t)index >= c->n_strings))
+		return hd_pb_string_error(c, index, what);
+	*ret = c->strings[index];
+	return HD_OK;
+}
 
 /* Reads a message of varint fields 1..nfields into x[]; others skipped. */
 enum hd_status hd_pb_read_varints(struct hd_pbctx *c, const uint8_t *q, size_t len,
