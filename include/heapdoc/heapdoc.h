@@ -375,8 +375,17 @@ struct hd_report_options {
 	bool all_frames;            /* -all_frames: ignore the profile's drop_frames/keep_frames */
 	/* Keep Bazel's /proc/self/cwd/ prefixes in file names.  pprof strips
 	 * them in graph reports (top, peek) but not in -traces; set it for
-	 * traces to match. */
+	 * traces to match.  It also turns -trim_path and -source_path off. */
 	bool raw_paths;
+	/* -trim_path: ':'-separated prefixes removed from file names in graph
+	 * reports (the first that matches; a '/' is added to each that lacks
+	 * one), before the /proc/self/cwd/ ones.  -source_path: ':'-separated
+	 * directories; when -trim_path is not set, a file name containing
+	 * "/<last element of a directory>/" loses everything up to and
+	 * including it (the first directory that matches).  pprof's report.go
+	 * trimPath; file names show with -files, -lines, -filefunctions. */
+	const char *trim_path;
+	const char *source_path;
 	/* Regular expressions (PCRE2 with Go-like semantics: unanchored, UTF-8,
 	 * `$` only at the end), matched against function names and file names
 	 * of each frame (and the mapping's file), as pprof does. */

@@ -24,7 +24,8 @@ enum {
 	OPT_HIDE, OPT_SHOW, OPT_SHOW_FROM, OPT_PRUNE_FROM, OPT_TAGFOCUS, OPT_TAGIGNORE,
 	OPT_ALL_FRAMES, OPT_DROP_NEGATIVE, OPT_FORMAT, OPT_JSON, OPT_BASE, OPT_DIFF_BASE,
 	OPT_NORMALIZE, OPT_MAX_INPUT, OPT_MAX_DECOMPRESSED, OPT_OUTPUT, OPT_HELP, OPT_TAGROOT,
-	OPT_TAGLEAF, OPT_RELATIVE, OPT_DIVIDE_BY, OPT_TAGSHOW, OPT_TAGHIDE
+	OPT_TAGLEAF, OPT_RELATIVE, OPT_DIVIDE_BY, OPT_TAGSHOW, OPT_TAGHIDE, OPT_TRIM_PATH,
+	OPT_SOURCE_PATH, OPT_CALL_TREE
 };
 
 /* Booleans take an optional "=true/false" like Go's flag package. */
@@ -63,6 +64,9 @@ static const struct option shared_options[] = {
 	{"relative_percentages", optional_argument, NULL, OPT_RELATIVE},
 	{"divide_by", required_argument, NULL, OPT_DIVIDE_BY},
 	{"all_frames", optional_argument, NULL, OPT_ALL_FRAMES},
+	{"trim_path", required_argument, NULL, OPT_TRIM_PATH},
+	{"source_path", required_argument, NULL, OPT_SOURCE_PATH},
+	{"call_tree", optional_argument, NULL, OPT_CALL_TREE},
 	{"drop_negative", optional_argument, NULL, OPT_DROP_NEGATIVE},
 	{"format", required_argument, NULL, OPT_FORMAT},
 	{"json", no_argument, NULL, OPT_JSON},
@@ -115,6 +119,12 @@ void hd_cli_report_help(FILE *f)
 		"  -relative_percentages  percentages of what the filters kept, not of all\n"
 		"  -divide_by F           show every value divided by F (default 1)\n"
 		"  -all_frames            ignore the profile's drop_frames/keep_frames\n"
+		"  -trim_path P1:P2       remove the first matching prefix from file names\n"
+		"                         (-files, -lines, -filefunctions)\n"
+		"  -source_path D1:D2     without -trim_path: a file name containing /BASE/,\n"
+		"                         BASE the last element of a D, loses all up to it\n"
+		"  -call_tree             accepted for pprof's command lines; like pprof's\n"
+		"                         text reports, heapdoc's ignore it\n"
 		"  -drop_negative         leave out rows with negative values\n"
 		"  -base FILE             subtract FILE (repeatable)\n"
 		"  -diff_base FILE        subtract FILE; percentages of its total (repeatable)\n"
@@ -273,6 +283,11 @@ static bool apply(struct hd_cli_report *r, struct parse_state *s, const char *cm
 		return true;
 	}
 	case OPT_ALL_FRAMES: return parse_bool(cmd, name, arg, &o->all_frames);
+	case OPT_TRIM_PATH: o->trim_path = arg; return true;
+	case OPT_SOURCE_PATH: o->source_path = arg; return true;
+	case OPT_CALL_TREE:
+		/* pprof honours it only for dot and callgrind output */
+		return parse_bool(cmd, name, arg, &b);
 	case OPT_DROP_NEGATIVE: return parse_bool(cmd, name, arg, &o->drop_negative);
 	case OPT_FORMAT:
 		if (strcmp(arg, "text") == 0) {

@@ -7,7 +7,8 @@
 # each profile, `top` under a matrix of options (every granularity,
 # -noinlines, -cum, -nodecount, -nodefraction, -drop_negative, -mean, every
 # filter, tag ranges and regexps, -tagroot/-tagleaf, -tagshow/-taghide,
-# -relative_percentages, -divide_by, -unit, -trim=false, -edgefraction), and
+# -relative_percentages, -divide_by, -unit, -trim=false, -edgefraction,
+# -trim_path/-source_path), and
 # `traces` and `peek` under a few, must print what pprof prints, byte for
 # byte - except the order of rows sharing flat and name, and of peek edges
 # of weights w and -w, which pprof leaves unspecified (cmptop -text/-peek
@@ -140,6 +141,13 @@ check_seed() {
 -divide_by=1000 -unit=auto
 -divide_by=-2
 -divide_by=7 -mean -nodefraction=0.02
+-lines -trim_path=/src
+-files -trim_path=/usr/lib/go/src:/src/app/
+-filefunctions -trim_path=/nomatch::/x
+-lines -source_path=/x/go/src
+-files -source_path=/a/nothing:/b/runtime/ -nodefraction=0.05
+-files -trim_path=/src -source_path=/x/go/src
+-lines -call_tree
 EOF
 	for a in "" "-lines" "-focus=main -noinlines" "-tagfocus=region=eu" "-tagleaf=bytes -tagroot=region" \
 		"-divide_by=7" "-taghide=bytes" "-tagshow=^re -tagfocus=bytes=1kb:" "-tagshow=nokey" \

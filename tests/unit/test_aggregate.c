@@ -295,6 +295,78 @@ static void test_paths(void **state)
 	hd_profile_free(p);
 }
 
+/* The label of the only node of a one-frame profile whose file is `file`,
+ * at -lines granularity, under -trim_path `trim` and -source_path `search`
+ * (label_of's buffer: valid until its next call). */
+static const char *trimmed_label(const char *file, const char *trim, const char *search,
+				 bool raw)
+{
+	struct fx f;
+	fx_init(&f);
+	fx_sample(&f, 1, 1, fx_loc1(&f, fx_fn(&f, "f", file), 7));
+	struct hd_profile *p = fx_finish(&f);
+	struct hd_report_options o;
+	hd_report_options_default(&o);
+	o.granularity = HD_GRANULARITY_LINES;
+	o.trim_path = trim;
+	o.source_path = search;
+	o.raw_paths = raw;
+	struct hd_view *v = view_of(p, &o);
+	const char *label = label_of(v, 0);
+	hd_view_free(v);
+	hd_profile_free(p);
+	return label;
+}
+
+/*
+ * -trim_path and -source_path (report.go trimPath): the first prefix that
+ * matches, '/' appended when missing, an empty element meaning "/"; the
+ * search-path heuristic only without -trim_path, on the first directory
+ * whose last element (filepath.Base) occurs as "/BASE/"; the /proc/self/cwd
+ * prefixes last; nothing in traces (raw_paths).
+ */
+static void test_trim_source_path(void **state)
+{
+	(void)state;
+	assert_string_equal(trimmed_label("/src/app/main.go", "/src", NULL, false),
+			    "f app/main.go:7");
+	assert_string_equal(trimmed_label("/src/app/main.go", "/src/", NULL, false),
+			    "f app/main.go:7");
+	/* a prefix matches whole directories only */
+	assert_string_equal(trimmed_label("/srcx/main.go", "/src", NULL, false),
+			    "f /srcx/main.go:7");
+	/* the first element that matches wins */
+	assert_string_equal(trimmed_label("/a/b/c.go", "/x:/a:/a/b", NULL, false),
+			    "f b/c.go:7");
+	/* an empty element is "/": absolute names lose their leading slash */
+	assert_string_equal(trimmed_label("/a/b/c.go", "/x::/y", NULL, false),
+			    "f a/b/c.go:7");
+	/* -trim_path before the Bazel prefixes: one trim only */
+	assert_string_equal(trimmed_label("/proc/self/cwd/x/y.go", "/proc", NULL, false),
+			    "f self/cwd/x/y.go:7");
+	assert_string_equal(trimmed_label("/proc/self/cwd/x/y.go", "/nomatch", NULL, false),
+			    "f x/y.go:7");
+	/* -source_path: "/app/" found, everything up to it goes */
+	assert_string_equal(trimmed_label("/build/ci/app/pkg/q.go", NULL, "/home/me/app", false),
+			    "f pkg/q.go:7");
+	/* Base strips trailing slashes; the first directory whose base is
+	 * found wins; the first occurrence of it */
+	assert_string_equal(trimmed_label("/s/go/src/runtime/m.go", NULL,
+					  "/a/none:/b/src/:/c/go", false),
+			    "f runtime/m.go:7");
+	assert_string_equal(trimmed_label("/x/app/y/app/z.go", NULL, "/w/app", false),
+			    "f y/app/z.go:7");
+	/* no match: the Bazel prefixes still go */
+	assert_string_equal(trimmed_label("/proc/self/cwd/./k.go", NULL, "/none", false),
+			    "f k.go:7");
+	/* with -trim_path set, -source_path is not used */
+	assert_string_equal(trimmed_label("/build/app/q.go", "/nomatch", "/home/app", false),
+			    "f /build/app/q.go:7");
+	/* traces: names as written */
+	assert_string_equal(trimmed_label("/src/app/main.go", "/src", "/x/app", true),
+			    "f /src/app/main.go:7");
+}
+
 /*
  * -nodefraction: cutoff = |sum of flat| * fraction, nodes with |cum| below
  * it dropped and counted; the "Dropped" line shows total * fraction.
@@ -667,6 +739,7 @@ int main(void)
 		cmocka_unit_test(test_inline_labels),
 		cmocka_unit_test(test_granularity),
 		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_trim_source_path),
 		cmocka_unit_test(test_nodefraction_nodecount),
 		cmocka_unit_test(test_edge_cutoff_drops_inline_label),
 		cmocka_unit_test(test_negative_and_diff_base),

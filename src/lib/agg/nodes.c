@@ -179,16 +179,89 @@ static struct hd_str base_name(struct hd_str p)
 	return (struct hd_str){p.ptr + i, p.len - i};
 }
 
-/* report.go trimPath with no -trim_path and no -source_path: only the
- * Bazel-style /proc/self/cwd prefixes go. */
-static struct hd_str trim_path(struct hd_str p)
+/* The next element of a ':'-separated list at *list (Go's
+ * filepath.SplitList: "" is no element at all, "a::b" has an empty one);
+ * false at the end. */
+static bool next_list_element(const char **list, struct hd_str *ret)
 {
-	static const char *const prefixes[] = {"/proc/self/cwd/./", "/proc/self/cwd/"};
-	for (size_t i = 0; i < HD_ARRAY_SIZE(prefixes); i++) {
-		size_t n = strlen(prefixes[i]);
-		if (p.len >= n && memcmp(p.ptr, prefixes[i], n) == 0)
-			return (struct hd_str){p.ptr + n, p.len - n};
+	const char *s = *list;
+	if (!s)
+		return false;
+	const char *colon = strchr(s, ':');
+	size_t n = colon ? (size_t)(colon - s) : strlen(s);
+	*ret = (struct hd_str){s, n};
+	*list = colon ? colon + 1 : NULL;
+	return true;
+}
+
+/* Go's filepath.Base on Unix: the last element, trailing slashes removed;
+ * "." for "", "/" for only slashes. */
+static struct hd_str path_base(struct hd_str d)
+{
+	if (d.len == 0)
+		return hd_str_c(".");
+	while (d.len > 0 && d.ptr[d.len - 1] == '/')
+		d.len--;
+	if (d.len == 0)
+		return hd_str_c("/");
+	size_t i = d.len;
+	while (i > 0 && d.ptr[i - 1] != '/')
+		i--;
+	return (struct hd_str){d.ptr + i, d.len - i};
+}
+
+/* Where "/" + base + "/" first occurs in p, or SIZE_MAX. */
+static size_t find_element(struct hd_str p, struct hd_str base)
+{
+	size_t need = base.len + 2;
+	for (size_t i = 0; i + need <= p.len; i++)
+		if (p.ptr[i] == '/' && p.ptr[i + base.len + 1] == '/' &&
+		    memcmp(p.ptr + i + 1, base.ptr, base.len) == 0)
+			return i;
+	return SIZE_MAX;
+}
+
+/* p without `prefix` + "/" (the '/' added when prefix lacks it), or false. */
+static bool strip_dir_prefix(struct hd_str *p, struct hd_str prefix)
+{
+	bool slash = prefix.len > 0 && prefix.ptr[prefix.len - 1] == '/';
+	size_t n = prefix.len + (slash ? 0 : 1);
+	if (p->len < n || memcmp(p->ptr, prefix.ptr, prefix.len) != 0 ||
+	    (!slash && p->ptr[prefix.len] != '/'))
+		return false;
+	p->ptr += n;
+	p->len -= n;
+	return true;
+}
+
+/*
+ * report.go trimPath: with no -trim_path, the -source_path heuristic (a
+ * directory's last element found in the name: everything up to it goes);
+ * then the first -trim_path prefix that matches, else the Bazel-style
+ * /proc/self/cwd prefixes.  The result is always a suffix of p.  pprof
+ * trims its functions' file names again each time it rebuilds its graph
+ * (newTrimmedGraph); heapdoc trims once (docs/internals/aggregate.md).
+ */
+static struct hd_str trim_path(struct hd_str p, const char *trim, const char *search)
+{
+	struct hd_str e;
+	if (!trim) {
+		while (next_list_element(&search, &e)) {
+			struct hd_str base = path_base(e);
+			size_t at = find_element(p, base);
+			if (at != SIZE_MAX) {
+				size_t n = at + base.len + 2;
+				return (struct hd_str){p.ptr + n, p.len - n};
+			}
+		}
 	}
+	while (next_list_element(&trim, &e))
+		if (strip_dir_prefix(&p, e))
+			return p;
+	static const char *const prefixes[] = {"/proc/self/cwd/./", "/proc/self/cwd/"};
+	for (size_t i = 0; i < HD_ARRAY_SIZE(prefixes); i++)
+		if (strip_dir_prefix(&p, hd_str_c(prefixes[i])))
+			return p;
 	return p;
 }
 
@@ -279,7 +352,9 @@ static bool prepare_function(struct builder *b, uint32_t f)
 	const struct hd_function *fn = &b->v->profile->functions[f];
 	struct hd_str file = {"", 0};
 	if (b->filename && fn->filename.len) {
-		struct hd_str t = b->v->options.raw_paths ? fn->filename : trim_path(fn->filename);
+		const struct hd_report_options *o = &b->v->options;
+		struct hd_str t = o->raw_paths ? fn->filename
+					       : trim_path(fn->filename, o->trim_path, o->source_path);
 		char *buf = hd_arena_alloc(b->v->arena, t.len + 3);
 		if (!buf)
 			return false;

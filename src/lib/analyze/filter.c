@@ -701,6 +701,8 @@ static enum hd_status copy_options(struct hd_view *v, const struct hd_report_opt
 	v->options.tagleaf = dup_opt(a, o->tagleaf, &fail);
 	v->options.tagshow = dup_opt(a, o->tagshow, &fail);
 	v->options.taghide = dup_opt(a, o->taghide, &fail);
+	v->options.trim_path = dup_opt(a, o->trim_path, &fail);
+	v->options.source_path = dup_opt(a, o->source_path, &fail);
 	v->options.unit = dup_opt(a, o->unit ? o->unit : "minimum", &fail);
 	if (!v->options.unit && !fail)
 		v->options.unit = "minimum";
