@@ -84,7 +84,7 @@ void hd_cli_report_help(FILE *f)
 {
 	fprintf(f,
 		"report options (pprof's names and defaults; -flag and --flag, -flag value\n"
-		"and -flag=value all work):\n"
+		"and -flag=value all work; whole names only, as in pprof):\n"
 		"  -sample_index NAME|N   sample type (default: the profile's default type,\n"
 		"                         else the last: inuse_space for Go heap profiles)\n"
 		"  -inuse_space -inuse_objects -alloc_space -alloc_objects\n"
@@ -408,7 +408,7 @@ int hd_cli_report_parse(int argc, char **argv, const struct hd_cli_extra *extra,
 	opterr = 0;
 	for (;;) {
 		int idx = -1;
-		int c = getopt_long_only(argc, argv, ":ho:", longopts, &idx);
+		int c = hd_cli_getopt(argc, argv, ":ho:", longopts, &idx);
 		if (c == -1)
 			break;
 		const char *name = idx >= 0 ? longopts[idx].name : "";
@@ -427,7 +427,7 @@ int hd_cli_report_parse(int argc, char **argv, const struct hd_cli_extra *extra,
 				hd_cli_error("%s: option '%s' needs a value (see 'heapdoc %s --help')",
 					     cmd, bad, cmd);
 			else
-				hd_cli_error("%s: unknown or ambiguous option '%s' (see 'heapdoc %s --help')",
+				hd_cli_error("%s: unknown option '%s' (see 'heapdoc %s --help')",
 					     cmd, bad, cmd);
 			rc = HD_EXIT_USAGE;
 			goto out;

@@ -4,6 +4,7 @@
  * one-line messages the user sees.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,4 +306,33 @@ int hd_cli_limit_option(const char *cmd, int code, const char *arg,
 		return 1;
 	}
 	return 0;
+}
+
+int hd_cli_getopt(int argc, char **argv, const char *shortopts,
+		  const struct option *longopts, int *idx_ret)
+{
+	int idx = -1;
+	int c = getopt_long_only(argc, argv, shortopts, longopts, &idx);
+	if (idx_ret)
+		*idx_ret = idx;
+	if (c == -1 || c == '?' || c == ':' || idx < 0)
+		return c;
+	/* The element that held the option: the one before its value when
+	 * the value was the next element ("-focus RE"). */
+	int at = optind - 1;
+	if (optarg && at > 0 && optarg == argv[at])
+		at--;
+	const char *typed = argv[at];
+	for (int i = 0; i < 2 && *typed == '-'; i++)
+		typed++;
+	size_t n = strcspn(typed, "=");
+	const char *name = longopts[idx].name;
+	if (strlen(name) == n && memcmp(typed, name, n) == 0)
+		return c;
+	if (n == 1 && typed[0] != ':' && strchr(shortopts, typed[0]))
+		return c;
+	optind = at + 1;
+	if (idx_ret)
+		*idx_ret = -1;
+	return '?';
 }

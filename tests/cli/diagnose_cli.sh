@@ -64,6 +64,7 @@ expect 2 "invalid --format" -- diagnose --format=xml "$series/06.pb.gz"
 expect 2 "invalid --top" -- diagnose --top=-1 "$series/06.pb.gz"
 expect 2 "invalid --fail-on" -- diagnose --fail-on=stable "$series/06.pb.gz"
 expect 2 "unknown option" -- diagnose --frobnicate "$series/06.pb.gz"
+expect 2 "unknown option '--form=json'" -- diagnose --form=json "$series/06.pb.gz"
 expect 2 "usage" -- diagnose
 mkdir "$tmp/empty"
 expect 1 "no profiles" -- diagnose "$tmp/empty"

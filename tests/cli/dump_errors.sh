@@ -26,6 +26,8 @@ expect 0 "$HEAPDOC" dump --help
 grep -q -- '--max-samples' "$tmp/out" || bad "--help does not list --max-samples"
 expect 2 "$HEAPDOC" dump --bogus x
 err_is "heapdoc: dump: unknown option '--bogus' (see 'heapdoc dump --help')"
+expect 2 "$HEAPDOC" dump --max-sam=5 x
+err_is "heapdoc: dump: unknown option '--max-sam=5' (see 'heapdoc dump --help')"
 expect 2 "$HEAPDOC" dump --max-samples=abc x
 err_is "heapdoc: dump: invalid value 'abc' for --max-samples"
 

@@ -33,7 +33,14 @@ expect() {
 
 for cmd in top traces; do
 	expect 2 "^heapdoc: $cmd: no profile given" $cmd
-	expect 2 "unknown or ambiguous option '-bogus'" $cmd -bogus "$prof"
+	expect 2 "unknown option '-bogus'" $cmd -bogus "$prof"
+	# whole names only, as Go's flag package: pprof's -tags report must
+	# not become -tagshow eating the profile, nor -nodec -nodecount
+	expect 2 "unknown option '-tags'" $cmd -tags "$prof"
+	expect 2 "unknown option '-nodec=3'" $cmd -nodec=3 "$prof"
+	expect 2 "unknown option '--foc'" $cmd --foc main "$prof"
+	expect 0 "" $cmd -nodecount 3 "$prof"
+	expect 0 "" $cmd --focus=main -o /dev/null "$prof"
 	expect 2 "option '-focus' needs a value" $cmd "$prof" -focus
 	expect 2 "invalid value '2' for -nodefraction" $cmd -nodefraction=2 "$prof"
 	expect 2 "invalid value 'abc' for -nodecount" $cmd -nodecount abc "$prof"

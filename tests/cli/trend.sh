@@ -18,6 +18,8 @@ err_has "unknown --fail-on"
 expect 2 "$HEAPDOC" trend --min-growth 10MiB/fortnight x
 err_has "invalid --min-growth"
 expect 2 "$HEAPDOC" trend --limit lots x
+expect 2 "$HEAPDOC" trend --form=json x
+err_has "trend: unknown option '--form=json'"
 expect 1 "$HEAPDOC" trend "$TMP/missing.pb.gz"
 err_has "cannot read '$TMP/missing.pb.gz': No such file or directory"
 mkdir "$TMP/empty"
