@@ -328,43 +328,39 @@ static const char *trimmed_label(const char *file, const char *trim, const char 
 static void test_trim_source_path(void **state)
 {
 	(void)state;
-	assert_string_equal(trimmed_label("/src/app/main.go", "/src", NULL, false),
-			    "f app/main.go:7");
-	assert_string_equal(trimmed_label("/src/app/main.go", "/src/", NULL, false),
-			    "f app/main.go:7");
-	/* a prefix matches whole directories only */
-	assert_string_equal(trimmed_label("/srcx/main.go", "/src", NULL, false),
-			    "f /srcx/main.go:7");
-	/* the first element that matches wins */
-	assert_string_equal(trimmed_label("/a/b/c.go", "/x:/a:/a/b", NULL, false),
-			    "f b/c.go:7");
-	/* an empty element is "/": absolute names lose their leading slash */
-	assert_string_equal(trimmed_label("/a/b/c.go", "/x::/y", NULL, false),
-			    "f a/b/c.go:7");
-	/* -trim_path before the Bazel prefixes: one trim only */
-	assert_string_equal(trimmed_label("/proc/self/cwd/x/y.go", "/proc", NULL, false),
-			    "f self/cwd/x/y.go:7");
-	assert_string_equal(trimmed_label("/proc/self/cwd/x/y.go", "/nomatch", NULL, false),
-			    "f x/y.go:7");
-	/* -source_path: "/app/" found, everything up to it goes */
-	assert_string_equal(trimmed_label("/build/ci/app/pkg/q.go", NULL, "/home/me/app", false),
-			    "f pkg/q.go:7");
-	/* Base strips trailing slashes; the first directory whose base is
-	 * found wins; the first occurrence of it */
-	assert_string_equal(trimmed_label("/s/go/src/runtime/m.go", NULL,
-					  "/a/none:/b/src/:/c/go", false),
-			    "f runtime/m.go:7");
-	assert_string_equal(trimmed_label("/x/app/y/app/z.go", NULL, "/w/app", false),
-			    "f y/app/z.go:7");
-	/* no match: the Bazel prefixes still go */
-	assert_string_equal(trimmed_label("/proc/self/cwd/./k.go", NULL, "/none", false),
-			    "f k.go:7");
-	/* with -trim_path set, -source_path is not used */
-	assert_string_equal(trimmed_label("/build/app/q.go", "/nomatch", "/home/app", false),
-			    "f /build/app/q.go:7");
-	/* traces: names as written */
-	assert_string_equal(trimmed_label("/src/app/main.go", "/src", "/x/app", true),
-			    "f /src/app/main.go:7");
+	static const struct {
+		const char *file, *trim, *search;
+		bool raw;
+		const char *want;
+	} cases[] = {
+		{"/src/app/main.go", "/src", NULL, false, "f app/main.go:7"},
+		{"/src/app/main.go", "/src/", NULL, false, "f app/main.go:7"},
+		/* a prefix matches whole directories only */
+		{"/srcx/main.go", "/src", NULL, false, "f /srcx/main.go:7"},
+		/* the first element that matches wins */
+		{"/a/b/c.go", "/x:/a:/a/b", NULL, false, "f b/c.go:7"},
+		/* an empty element is "/": absolute names lose their leading slash */
+		{"/a/b/c.go", "/x::/y", NULL, false, "f a/b/c.go:7"},
+		/* -trim_path before the Bazel prefixes: one trim only */
+		{"/proc/self/cwd/x/y.go", "/proc", NULL, false, "f self/cwd/x/y.go:7"},
+		{"/proc/self/cwd/x/y.go", "/nomatch", NULL, false, "f x/y.go:7"},
+		/* -source_path: "/app/" found, everything up to it goes */
+		{"/build/ci/app/pkg/q.go", NULL, "/home/me/app", false, "f pkg/q.go:7"},
+		/* Base strips trailing slashes; the first directory whose base
+		 * is found wins; at the first occurrence of it */
+		{"/s/go/src/runtime/m.go", NULL, "/a/none:/b/src/:/c/go", false, "f runtime/m.go:7"},
+		{"/x/app/y/app/z.go", NULL, "/w/app", false, "f y/app/z.go:7"},
+		/* no match: the Bazel prefixes still go */
+		{"/proc/self/cwd/./k.go", NULL, "/none", false, "f k.go:7"},
+		/* with -trim_path set, -source_path is not used */
+		{"/build/app/q.go", "/nomatch", "/home/app", false, "f /build/app/q.go:7"},
+		/* traces: names as written */
+		{"/src/app/main.go", "/src", "/x/app", true, "f /src/app/main.go:7"},
+	};
+	for (size_t i = 0; i < HD_ARRAY_SIZE(cases); i++)
+		assert_string_equal(trimmed_label(cases[i].file, cases[i].trim, cases[i].search,
+						  cases[i].raw),
+				    cases[i].want);
 }
 
 /*
