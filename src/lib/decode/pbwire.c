@@ -1,6 +1,8 @@
 /*
  * pbwire.c - the out-of-line parts of the protobuf wire reader: the varint
- * slow path (near the end of the data) and error strings.  The inline fast paths and the contract live in pbwire.h.
+ * slow path (near the end of the data) and error strings.  The inline
+ * fast paths (packed-varint counting among them) and the contract live in
+ * pbwire.h.
  */
 #include "decode/pbwire.h"
 
