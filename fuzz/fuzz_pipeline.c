@@ -94,6 +94,12 @@ static void run_reports(const struct hd_profile *p, uint8_t opt)
 		ro.divide_by = 3;
 		ro.tagshow = "e";
 	}
+	if (opt & 0x01) { /* file names: -trim_path, else -source_path */
+		if (opt & 0x10)
+			ro.trim_path = "/a::b/:/proc/self/cwd";
+		else
+			ro.source_path = "/w/app:/x/src/::/";
+	}
 	struct hd_view *v = NULL;
 	struct hd_error err;
 	if (hd_view_new(p, &ro, &v, &err) != HD_OK)
