@@ -64,16 +64,17 @@ int hd_cli_finish(int code);
 struct option;
 
 /*
- * getopt_long_only() with whole long names only, as Go's flag package (and
- * so pprof) takes them.  GNU getopt also accepts any unambiguous prefix,
- * which turned pprof's `-tags` (a report heapdoc does not have) into
- * -tagshow with the profile as its value.  An abbreviated name is returned
- * as '?' with argv[optind - 1] the option as typed; a single letter that is
- * also in `shortopts` (-h, -o) stays accepted.  *idx_ret (may be NULL) is
- * the long option's index, -1 for none.
+ * getopt_long_only() (getopt_long() when !long_only: `collect`, whose
+ * options are GNU-style) with whole long names only, as Go's flag package
+ * (and so pprof) takes them.  GNU getopt also accepts any unambiguous
+ * prefix, which turned pprof's `-tags` (a report heapdoc does not have)
+ * into -tagshow with the profile as its value.  An abbreviated name is
+ * returned as '?' with argv[optind - 1] the option as typed; a single
+ * letter that is also in `shortopts` (-h, -o) stays accepted.  *idx_ret
+ * (may be NULL) is the long option's index, -1 for none.
  */
 int hd_cli_getopt(int argc, char **argv, const char *shortopts,
-		  const struct option *longopts, int *idx_ret);
+		  const struct option *longopts, int *idx_ret, bool long_only);
 
 /*
  * The input-limit options every profile-reading command takes besides

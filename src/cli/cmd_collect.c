@@ -516,7 +516,7 @@ static bool parse_args(int argc, char **argv, struct collect_opts *o, int *exit_
 	optind = 1;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":o:e:n:qh", longopts, NULL)) != -1) {
+	while ((c = hd_cli_getopt(argc, argv, ":o:e:n:qh", longopts, NULL, false)) != -1) {
 		char *end;
 		unsigned long long size;
 		switch (c) {

@@ -247,7 +247,7 @@ int cmd_diagnose(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	int c;
-	while ((c = hd_cli_getopt(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = hd_cli_getopt(argc, argv, "h", longopts, NULL, true)) != -1) {
 		unsigned long long sz;
 		char *end;
 		switch (c) {

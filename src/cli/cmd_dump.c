@@ -456,7 +456,7 @@ int cmd_dump(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	int c;
-	while ((c = hd_cli_getopt(argc, argv, "h", options, NULL)) != -1) {
+	while ((c = hd_cli_getopt(argc, argv, "h", options, NULL, true)) != -1) {
 		bool ok = true;
 		switch (c) {
 		case 'h':

@@ -304,7 +304,7 @@ static bool parse_args(int argc, char **argv, struct trend_args *a, int *exit_re
 	optind = 1;
 	opterr = 0;
 	int c;
-	while ((c = hd_cli_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = hd_cli_getopt(argc, argv, ":h", longopts, NULL, true)) != -1) {
 		unsigned long long size;
 		char *end;
 		switch (c) {

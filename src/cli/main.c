@@ -1,7 +1,10 @@
 /*
  * main.c - the heapdoc program's entry: global options, the command table
  * and dispatch.  Commands live in cmd_<name>.c; the library does the work.
- * `heapdoc PROFILE...` with no command runs diagnose, the main job.
+ * `heapdoc PROFILE...` with no command runs diagnose, the main job;
+ * `heapdoc -top PROFILE...` (any of pprof's report flags that heapdoc has a
+ * command for, anywhere on the line) runs that command, as `go tool pprof`
+ * would.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -36,7 +39,9 @@ static void usage(FILE *f)
 		"(profile.proto, gzip or raw, or the debug=1 text format; '-' reads stdin;\n"
 		"an http:// or https:// URL is fetched, as go tool pprof does:\n"
 		"heapdoc http://localhost:6060/debug/pprof/heap).\n"
-		"With no command, runs 'diagnose'.\n"
+		"With no command, runs 'diagnose'.  pprof's -top, -text, -traces,\n"
+		"-peek RE, -raw and -proto anywhere on the line run top, traces, peek,\n"
+		"dump and merge (to stdout): heapdoc -base old.pb.gz -top new.pb.gz.\n"
 		"\n"
 		"commands:\n");
 	for (const struct hd_command *c = commands; c->name; c++)
@@ -59,6 +64,72 @@ static const struct hd_command *find_command(const char *name)
 		if (strcmp(c->name, name) == 0)
 			return c;
 	return NULL;
+}
+
+/* pprof's output-format flags that name a heapdoc command. */
+static const struct {
+	const char *flag, *command;
+} pprof_formats[] = {
+	{"-top", "top"}, {"-text", "top"}, {"-traces", "traces"}, {"-peek", "peek"},
+	{"-raw", "dump"}, {"-proto", "merge"},
+};
+
+static const char *pprof_format_command(const char *arg)
+{
+	for (size_t i = 0; i < sizeof(pprof_formats) / sizeof(pprof_formats[0]); i++)
+		if (strcmp(arg, pprof_formats[i].flag) == 0)
+			return pprof_formats[i].command;
+	return NULL;
+}
+
+/*
+ * `heapdoc [OPTIONS] -top [OPTIONS] PROFILE...`, pprof's command line: the
+ * one format flag (before a "--") becomes the command, the other arguments
+ * follow it in order; -peek's regexp moves to the front, -proto writes to
+ * stdout ("-o -") as pprof does.  Returns -1 when the line has no such
+ * flag, else the command's exit status.
+ */
+static int run_pprof_style(int argc, char **argv)
+{
+	int at = -1;
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (!pprof_format_command(argv[i]))
+			continue;
+		if (at >= 0) {
+			hd_cli_error("must set at most one output format (%s and %s)", argv[at],
+				     argv[i]);
+			return HD_EXIT_USAGE;
+		}
+		at = i;
+	}
+	if (at < 0)
+		return -1;
+	const char *name = pprof_format_command(argv[at]);
+	bool peek = strcmp(name, "peek") == 0, proto = strcmp(name, "merge") == 0;
+	if (peek && at + 1 >= argc) {
+		hd_cli_error("option '-peek' needs a value (a regexp; see 'heapdoc peek --help')");
+		return HD_EXIT_USAGE;
+	}
+	char **nargv = calloc((size_t)argc + 3, sizeof(*nargv));
+	if (!nargv) {
+		hd_cli_error("out of memory");
+		return HD_EXIT_ERROR;
+	}
+	int n = 0;
+	nargv[n++] = (char *)name;
+	if (peek)
+		nargv[n++] = argv[at + 1];
+	for (int i = 1; i < argc; i++)
+		if (i != at && !(peek && i == at + 1))
+			nargv[n++] = argv[i];
+	if (proto) {
+		nargv[n++] = (char *)"-o";
+		nargv[n++] = (char *)"-";
+	}
+	nargv[n] = NULL;
+	int rc = find_command(name)->run(n, nargv);
+	free(nargv);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -87,6 +158,9 @@ int main(int argc, char **argv)
 	const struct hd_command *c = find_command(first);
 	if (c)
 		return c->run(argc - 1, argv + 1);
+	int rc = run_pprof_style(argc, argv);
+	if (rc >= 0)
+		return rc;
 	/* No command: `heapdoc PROFILE...` (or options then profiles, or a URL)
 	 * diagnoses. */
 	struct stat st;

@@ -408,7 +408,7 @@ int hd_cli_report_parse(int argc, char **argv, const struct hd_cli_extra *extra,
 	opterr = 0;
 	for (;;) {
 		int idx = -1;
-		int c = hd_cli_getopt(argc, argv, ":ho:", longopts, &idx);
+		int c = hd_cli_getopt(argc, argv, ":ho:", longopts, &idx, true);
 		if (c == -1)
 			break;
 		const char *name = idx >= 0 ? longopts[idx].name : "";

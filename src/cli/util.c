@@ -309,10 +309,11 @@ int hd_cli_limit_option(const char *cmd, int code, const char *arg,
 }
 
 int hd_cli_getopt(int argc, char **argv, const char *shortopts,
-		  const struct option *longopts, int *idx_ret)
+		  const struct option *longopts, int *idx_ret, bool long_only)
 {
 	int idx = -1;
-	int c = getopt_long_only(argc, argv, shortopts, longopts, &idx);
+	int c = long_only ? getopt_long_only(argc, argv, shortopts, longopts, &idx)
+			  : getopt_long(argc, argv, shortopts, longopts, &idx);
 	if (idx_ret)
 		*idx_ret = idx;
 	if (c == -1 || c == '?' || c == ':' || idx < 0)

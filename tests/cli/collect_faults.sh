@@ -118,6 +118,9 @@ expect 2 "$HEAPDOC" collect "$URL" -o "$TMP/x" --retries many
 err_has "invalid --retries"
 expect 2 "$HEAPDOC" collect "$URL" "$URL" -o "$TMP/x"
 err_has "more than one URL"
+# whole option names only
+expect 2 "$HEAPDOC" collect "$URL" -o "$TMP/x" --ev 1s
+err_has "unknown option '--ev'"
 # DIR cannot be created: exit 1.
 expect 1 "$HEAPDOC" collect "$URL" --count 1 -o "$TMP/no/such/parent"
 err_has "cannot create directory '$TMP/no/such/parent': No such file or directory"
