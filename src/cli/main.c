@@ -86,13 +86,17 @@ static const char *pprof_format_command(const char *arg)
  * `heapdoc [OPTIONS] -top [OPTIONS] PROFILE...`, pprof's command line: the
  * one format flag (before a "--") becomes the command, the other arguments
  * follow it in order; -peek's regexp moves to the front, -proto writes to
- * stdout ("-o -") as pprof does.  Returns -1 when the line has no such
- * flag, else the command's exit status.
+ * stdout ("-o -") as pprof does unless -o/-output is given.  Returns -1
+ * when the line has no such flag, else the command's exit status.
  */
 static int run_pprof_style(int argc, char **argv)
 {
 	int at = -1;
+	bool output = false;
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		/* -o FILE, -oFILE, -output[=]FILE, --output[=]FILE */
+		if (strncmp(argv[i], "-o", 2) == 0 || strncmp(argv[i], "--output", 8) == 0)
+			output = true;
 		if (!pprof_format_command(argv[i]))
 			continue;
 		if (at >= 0) {
@@ -122,7 +126,7 @@ static int run_pprof_style(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (i != at && !(peek && i == at + 1))
 			nargv[n++] = argv[i];
-	if (proto) {
+	if (proto && !output) {
 		nargv[n++] = (char *)"-o";
 		nargv[n++] = (char *)"-";
 	}

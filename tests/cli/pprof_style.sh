@@ -40,6 +40,15 @@ n=$((n + 1))
 "$HEAPDOC" -proto "$a" "$a" >"$tmp/m.pb.gz" && "$HEAPDOC" top -unit=B "$tmp/m.pb.gz" >"$tmp/m.top" ||
 	fail "-proto output does not read back"
 [ "$(head -c 2 "$tmp/m.pb.gz" | od -An -tx1 | tr -d ' ')" = 1f8b ] || fail "-proto output is not gzip"
+# ... or to the file -o/-output names, as pprof's -output
+for o in "-o $tmp/o1.pb.gz" "-output=$tmp/o1.pb.gz" "--output $tmp/o1.pb.gz"; do
+	n=$((n + 1))
+	rm -f "$tmp/o1.pb.gz"
+	# shellcheck disable=SC2086
+	"$HEAPDOC" -proto "$a" $o "$a" >"$tmp/o1.out" || { fail "-proto $o: exit $?"; continue; }
+	[ ! -s "$tmp/o1.out" ] || fail "-proto $o wrote to stdout"
+	cmp -s "$tmp/o1.pb.gz" "$tmp/m.pb.gz" || fail "-proto $o: not the same profile"
+done
 
 # expect CODE PATTERN ARGS...: exit CODE, one stderr line matching PATTERN
 expect() {
