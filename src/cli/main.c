@@ -82,6 +82,40 @@ static const char *pprof_format_command(const char *arg)
 	return NULL;
 }
 
+/* pprof's other output flags, and what heapdoc offers instead. */
+static const struct {
+	const char *flags, *hint;
+} pprof_unsupported[] = {
+	{" -dot -svg -gif -pdf -png -ps -web -eog -evince -gv -callgrind -kcachegrind ",
+	 "heapdoc draws no call graphs; 'heapdoc flame -o FILE.svg' draws a flame graph"},
+	{" -list -weblist -disasm ",
+	 "heapdoc has no source or assembly listings; 'heapdoc top -lines' ranks source "
+	 "lines and 'heapdoc diagnose --source-root=DIR' quotes them"},
+	{" -tree ", "heapdoc has no -tree report; 'heapdoc peek REGEX' shows callers and callees"},
+	{" -tags ", "heapdoc has no -tags report; 'heapdoc top -tagleaf=bytes' puts each object "
+		    "size under its function"},
+	{" -topproto -comments ", "heapdoc has no such report"},
+	{" -http ", "heapdoc has no web UI; 'heapdoc flame -o FILE.svg' writes a self-contained "
+		    "flame graph to open in a browser"},
+};
+
+/* The hint for one of pprof's output flags heapdoc lacks ("-http=:8080"
+ * too), or NULL. */
+static const char *pprof_unsupported_hint(const char *arg)
+{
+	if (arg[0] != '-' || arg[1] == '-' || arg[1] == '\0')
+		return NULL;
+	char word[24];
+	size_t n = strcspn(arg, "=");
+	if (n + 3 > sizeof(word))
+		return NULL;
+	snprintf(word, sizeof(word), " %.*s ", (int)n, arg);
+	for (size_t i = 0; i < sizeof(pprof_unsupported) / sizeof(pprof_unsupported[0]); i++)
+		if (strstr(pprof_unsupported[i].flags, word))
+			return pprof_unsupported[i].hint;
+	return NULL;
+}
+
 /*
  * `heapdoc [OPTIONS] -top [OPTIONS] PROFILE...`, pprof's command line: the
  * one format flag (before a "--") becomes the command, the other arguments
@@ -97,6 +131,12 @@ static int run_pprof_style(int argc, char **argv)
 		/* -o FILE, -oFILE, -output[=]FILE, --output[=]FILE */
 		if (strncmp(argv[i], "-o", 2) == 0 || strncmp(argv[i], "--output", 8) == 0)
 			output = true;
+		const char *hint = pprof_unsupported_hint(argv[i]);
+		if (hint) {
+			hd_cli_error("pprof's %.*s is not supported: %s", (int)strcspn(argv[i], "="),
+				     argv[i], hint);
+			return HD_EXIT_USAGE;
+		}
 		if (!pprof_format_command(argv[i]))
 			continue;
 		if (at >= 0) {

@@ -63,6 +63,11 @@ expect() {
 expect 2 "^heapdoc: must set at most one output format \(-top and -traces\)$" -top -traces "$a"
 expect 2 "^heapdoc: must set at most one output format \(-raw and -proto\)$" -raw "$a" -proto
 expect 2 "^heapdoc: option '-peek' needs a value" "$a" -peek
+# pprof's formats heapdoc lacks: what to use instead
+expect 2 "^heapdoc: pprof's -svg is not supported: .*heapdoc flame" -svg "$a"
+expect 2 "^heapdoc: pprof's -list is not supported: .*top -lines" "$a" -list main
+expect 2 "^heapdoc: pprof's -http is not supported: .*no web UI" -http=:8080 "$a"
+expect 2 "^heapdoc: pprof's -tags is not supported: .*-tagleaf=bytes" -tags "$a"
 # after "--" a format flag is a file name: diagnose reads it (and fails)
 expect 1 "cannot read '-top'" -- -top
 # the commands' own checks still apply
