@@ -25,7 +25,7 @@ enum {
 	OPT_ALL_FRAMES, OPT_DROP_NEGATIVE, OPT_FORMAT, OPT_JSON, OPT_BASE, OPT_DIFF_BASE,
 	OPT_NORMALIZE, OPT_MAX_INPUT, OPT_MAX_DECOMPRESSED, OPT_OUTPUT, OPT_HELP, OPT_TAGROOT,
 	OPT_TAGLEAF, OPT_RELATIVE, OPT_DIVIDE_BY, OPT_TAGSHOW, OPT_TAGHIDE, OPT_TRIM_PATH,
-	OPT_SOURCE_PATH, OPT_CALL_TREE
+	OPT_SOURCE_PATH, OPT_CALL_TREE, OPT_SYMBOLIZE
 };
 
 /* Booleans take an optional "=true/false" like Go's flag package. */
@@ -67,6 +67,7 @@ static const struct option shared_options[] = {
 	{"trim_path", required_argument, NULL, OPT_TRIM_PATH},
 	{"source_path", required_argument, NULL, OPT_SOURCE_PATH},
 	{"call_tree", optional_argument, NULL, OPT_CALL_TREE},
+	{"symbolize", required_argument, NULL, OPT_SYMBOLIZE},
 	{"drop_negative", optional_argument, NULL, OPT_DROP_NEGATIVE},
 	{"format", required_argument, NULL, OPT_FORMAT},
 	{"json", no_argument, NULL, OPT_JSON},
@@ -125,6 +126,8 @@ void hd_cli_report_help(FILE *f)
 		"                         BASE the last element of a D, loses all up to it\n"
 		"  -call_tree             accepted for pprof's command lines; like pprof's\n"
 		"                         text reports, heapdoc's ignore it\n"
+		"  -symbolize MODE        accepted and ignored: heapdoc never symbolizes (Go\n"
+		"                         profiles carry their function names)\n"
 		"  -drop_negative         leave out rows with negative values\n"
 		"  -base FILE             subtract FILE (repeatable)\n"
 		"  -diff_base FILE        subtract FILE; percentages of its total (repeatable)\n"
@@ -288,6 +291,7 @@ static bool apply(struct hd_cli_report *r, struct parse_state *s, const char *cm
 	case OPT_CALL_TREE:
 		/* pprof honours it only for dot and callgrind output */
 		return parse_bool(cmd, name, arg, &b);
+	case OPT_SYMBOLIZE: return true;
 	case OPT_DROP_NEGATIVE: return parse_bool(cmd, name, arg, &o->drop_negative);
 	case OPT_FORMAT:
 		if (strcmp(arg, "text") == 0) {

@@ -32,6 +32,7 @@ same "-lines -base $b -top -nodecount=5 $a" "top -lines -base $b -nodecount=5 $a
 same "-sample_index=alloc_space -traces $a" "traces -sample_index=alloc_space $a"
 same "-peek main $a" "peek main $a"
 same "-cum -peek runtime\\.m $a" "peek runtime\\.m -cum $a"
+same "-symbolize=none -top $a" "top $a"
 same "-raw $a" "dump $a"
 same "-proto $a $b" "merge $a $b -o -"
 same "-proto -diff_base $b $a" "merge -diff_base $b $a -o -"
