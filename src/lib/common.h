@@ -123,6 +123,25 @@ static inline bool hd_str_eqc(struct hd_str a, const char *c)
 	return hd_str_eq(a, hd_str_c(c));
 }
 int hd_str_cmp(struct hd_str a, struct hd_str b);
+
+/*
+ * The next element of a `sep`-separated list at *list, as Go's
+ * strings.Split sees it ("a,,b" has an empty element); *list moves past
+ * it and becomes NULL after the last.  False once *list is NULL.  A NULL
+ * list has no element; "" has one, empty (callers wanting Go's
+ * filepath.SplitList, where "" has none, pass NULL for it).
+ */
+static inline bool hd_str_split_next(const char **list, char sep, struct hd_str *ret)
+{
+	const char *s = *list;
+	if (!s)
+		return false;
+	const char *e = strchr(s, sep);
+	size_t n = e ? (size_t)(e - s) : strlen(s);
+	*ret = (struct hd_str){s, n};
+	*list = e ? e + 1 : NULL;
+	return true;
+}
 bool hd_str_has_prefix(struct hd_str s, const char *prefix);
 
 /* ---- hashing (seeded per process; see hashtab) ---- */

@@ -179,21 +179,6 @@ static struct hd_str base_name(struct hd_str p)
 	return (struct hd_str){p.ptr + i, p.len - i};
 }
 
-/* The next element of a ':'-separated list at *list (Go's
- * filepath.SplitList: "" is no element at all, "a::b" has an empty one);
- * false at the end. */
-static bool next_list_element(const char **list, struct hd_str *ret)
-{
-	const char *s = *list;
-	if (!s)
-		return false;
-	const char *colon = strchr(s, ':');
-	size_t n = colon ? (size_t)(colon - s) : strlen(s);
-	*ret = (struct hd_str){s, n};
-	*list = colon ? colon + 1 : NULL;
-	return true;
-}
-
 /* Go's filepath.Base on Unix: the last element, trailing slashes removed;
  * "." for "", "/" for only slashes. */
 static struct hd_str path_base(struct hd_str d)
@@ -235,7 +220,9 @@ static bool strip_dir_prefix(struct hd_str *p, struct hd_str prefix)
 }
 
 /*
- * report.go trimPath: with no -trim_path, the -source_path heuristic (a
+ * report.go trimPath (lists split as filepath.SplitList: the view keeps no
+ * empty option, so "" never reaches here, and "a::b" has an empty
+ * element): with no -trim_path, the -source_path heuristic (a
  * directory's last element found in the name: everything up to it goes);
  * then the first -trim_path prefix that matches, else the Bazel-style
  * /proc/self/cwd prefixes.  The result is always a suffix of p.  pprof
@@ -246,7 +233,7 @@ static struct hd_str trim_path(struct hd_str p, const char *trim, const char *se
 {
 	struct hd_str e;
 	if (!trim) {
-		while (next_list_element(&search, &e)) {
+		while (hd_str_split_next(&search, ':', &e)) {
 			struct hd_str base = path_base(e);
 			size_t at = find_element(p, base);
 			if (at != SIZE_MAX) {
@@ -255,7 +242,7 @@ static struct hd_str trim_path(struct hd_str p, const char *trim, const char *se
 			}
 		}
 	}
-	while (next_list_element(&trim, &e))
+	while (hd_str_split_next(&trim, ':', &e))
 		if (strip_dir_prefix(&p, e))
 			return p;
 	static const char *const prefixes[] = {"/proc/self/cwd/./", "/proc/self/cwd/"};

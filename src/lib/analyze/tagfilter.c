@@ -190,19 +190,14 @@ static enum hd_status tag_filter_compile(struct hd_view *v, const char *name, co
 	f->rx = hd_arena_calloc(v->arena, parts, sizeof(*f->rx));
 	if (!f->rx)
 		return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
-	const char *start = value;
-	for (;;) {
-		const char *end = strchr(start, ',');
-		size_t len = end ? (size_t)(end - start) : strlen(start);
-		st = hd_regex_compile(start, len, name, &f->rx[f->n_rx], err);
+	struct hd_str part;
+	for (const char *c = value; hd_str_split_next(&c, ',', &part);) {
+		st = hd_regex_compile(part.ptr, part.len, name, &f->rx[f->n_rx], err);
 		if (st != HD_OK) {
 			tag_filter_release(f);
 			return st;
 		}
 		f->n_rx++;
-		if (!end)
-			break;
-		start = end + 1;
 	}
 	return HD_OK;
 }

@@ -32,15 +32,11 @@ static bool split_keys(struct hd_arena *a, const char *opt, struct keys *out)
 	out->k = hd_arena_alloc(a, cap * sizeof(*out->k));
 	if (!out->k)
 		return false;
-	for (const char *c = opt;;) {
-		const char *e = strchr(c, ',');
-		size_t len = e ? (size_t)(e - c) : strlen(c);
-		if (len)
-			out->k[out->n++] = (struct hd_str){c, len};
-		if (!e)
-			return true;
-		c = e + 1;
-	}
+	struct hd_str k;
+	for (const char *c = opt; hd_str_split_next(&c, ',', &k);)
+		if (k.len)
+			out->k[out->n++] = k;
+	return true;
 }
 
 struct builder {
