@@ -126,6 +126,7 @@ static const char *pprof_unsupported_hint(const char *arg)
 static int run_pprof_style(int argc, char **argv)
 {
 	int at = -1;
+	const char *name = NULL;
 	bool output = false;
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		/* -o FILE, -oFILE, -output[=]FILE, --output[=]FILE */
@@ -137,7 +138,8 @@ static int run_pprof_style(int argc, char **argv)
 				     argv[i], hint);
 			return HD_EXIT_USAGE;
 		}
-		if (!pprof_format_command(argv[i]))
+		const char *command = pprof_format_command(argv[i]);
+		if (!command)
 			continue;
 		if (at >= 0) {
 			hd_cli_error("must set at most one output format (%s and %s)", argv[at],
@@ -145,10 +147,10 @@ static int run_pprof_style(int argc, char **argv)
 			return HD_EXIT_USAGE;
 		}
 		at = i;
+		name = command;
 	}
 	if (at < 0)
 		return -1;
-	const char *name = pprof_format_command(argv[at]);
 	bool peek = strcmp(name, "peek") == 0, proto = strcmp(name, "merge") == 0;
 	if (peek && at + 1 >= argc) {
 		hd_cli_error("option '-peek' needs a value (a regexp; see 'heapdoc peek --help')");
