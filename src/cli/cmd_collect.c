@@ -576,15 +576,18 @@ static bool parse_args(int argc, char **argv, struct collect_opts *o, int *exit_
 			*exit_ret = hd_cli_finish(HD_EXIT_OK);
 			return false;
 		case ':':
-			hd_cli_error("collect: option '%s' needs a value", argv[optind - 1]);
+			hd_cli_error("collect: option '%s' needs a value (see 'heapdoc collect --help')",
+				     argv[optind - 1]);
 			goto usage_err;
 		default:
-			hd_cli_error("collect: unknown option '%s'", argv[optind - 1]);
+			hd_cli_error("collect: unknown option '%s' (see 'heapdoc collect --help')",
+				     argv[optind - 1]);
 			goto usage_err;
 		}
 	}
 	if (optind != argc - 1) {
-		hd_cli_error(optind == argc ? "collect: no URL given" : "collect: more than one URL given");
+		hd_cli_error(optind == argc ? "collect: no URL given (see 'heapdoc collect --help')"
+					   : "collect: more than one URL given");
 		goto usage_err;
 	}
 	if (!o->dir) {
@@ -598,7 +601,6 @@ static bool parse_args(int argc, char **argv, struct collect_opts *o, int *exit_
 	}
 	return true;
 usage_err:
-	fprintf(stderr, "usage: heapdoc collect [OPTIONS] URL -o DIR (see --help)\n");
 	*exit_ret = HD_EXIT_USAGE;
 	return false;
 }

@@ -392,15 +392,18 @@ static bool parse_args(int argc, char **argv, struct trend_args *a, int *exit_re
 			*exit_ret = hd_cli_finish(HD_EXIT_OK);
 			return false;
 		case ':':
-			hd_cli_error("trend: option '%s' needs a value", argv[optind - 1]);
+			hd_cli_error("trend: option '%s' needs a value (see 'heapdoc trend --help')",
+				     argv[optind - 1]);
 			goto usage_err;
 		default:
-			hd_cli_error("trend: unknown option '%s'", argv[optind - 1]);
+			hd_cli_error("trend: unknown option '%s' (see 'heapdoc trend --help')",
+				     argv[optind - 1]);
 			goto usage_err;
 		}
 	}
 	if (optind >= argc) {
-		hd_cli_error("trend: no snapshots given (a directory or profiles)");
+		hd_cli_error("trend: no snapshots given (a directory or profiles; "
+			     "see 'heapdoc trend --help')");
 		goto usage_err;
 	}
 	const char *env = getenv("GOMEMLIMIT");
@@ -415,7 +418,6 @@ static bool parse_args(int argc, char **argv, struct trend_args *a, int *exit_re
 	}
 	return true;
 usage_err:
-	fprintf(stderr, "usage: heapdoc trend [OPTIONS] DIR|PROFILE... (see --help)\n");
 	*exit_ret = HD_EXIT_USAGE;
 	return false;
 }

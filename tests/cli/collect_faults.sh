@@ -114,13 +114,18 @@ err_has "invalid --every"
 expect 2 "$HEAPDOC" collect "$URL" -o "$TMP/x" --max-size lots
 expect 2 "$HEAPDOC" collect "$URL" -o "$TMP/x" --count -1
 err_has "invalid --count '-1'"
+err_one_line
 expect 2 "$HEAPDOC" collect "$URL" -o "$TMP/x" --retries many
 err_has "invalid --retries"
 expect 2 "$HEAPDOC" collect "$URL" "$URL" -o "$TMP/x"
 err_has "more than one URL"
 # whole option names only
 expect 2 "$HEAPDOC" collect "$URL" -o "$TMP/x" --ev 1s
-err_has "unknown option '--ev'"
+err_has "^heapdoc: collect: unknown option '--ev' (see 'heapdoc collect --help')$"
+err_one_line
+expect 2 "$HEAPDOC" collect -o "$TMP/x"
+err_has "^heapdoc: collect: no URL given (see 'heapdoc collect --help')$"
+err_one_line
 # DIR cannot be created: exit 1.
 expect 1 "$HEAPDOC" collect "$URL" --count 1 -o "$TMP/no/such/parent"
 err_has "cannot create directory '$TMP/no/such/parent': No such file or directory"

@@ -40,7 +40,8 @@ need_go() {
 }
 
 # expect RC CMD...: runs CMD (stdout $TMP/out, stderr $TMP/err), checks the
-# exit code; err_has TEXT: stderr contains TEXT.
+# exit code; err_has TEXT: stderr contains TEXT; err_one_line: stderr is
+# one line (a usage error is one line, as every other error).
 expect() {
 	local want=$1
 	shift
@@ -50,6 +51,9 @@ expect() {
 }
 err_has() {
 	grep -q -- "$1" "$TMP/err" || fail "stderr lacks '$1': $(cat "$TMP/err")"
+}
+err_one_line() {
+	[ "$(wc -l <"$TMP/err")" = 1 ] || fail "stderr is not one line: $(cat "$TMP/err")"
 }
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/hd-collect.XXXXXX")

@@ -9,8 +9,10 @@
 # Errors first: they need no corpus.
 expect 2 "$HEAPDOC" trend
 err_has "no snapshots given"
+err_one_line
 expect 2 "$HEAPDOC" trend --format=xml x
 err_has "unknown --format 'xml'"
+err_one_line
 expect 2 "$HEAPDOC" trend --min-r2 2 x
 err_has "invalid --min-r2"
 expect 2 "$HEAPDOC" trend --fail-on=shrinking x
@@ -19,7 +21,11 @@ expect 2 "$HEAPDOC" trend --min-growth 10MiB/fortnight x
 err_has "invalid --min-growth"
 expect 2 "$HEAPDOC" trend --limit lots x
 expect 2 "$HEAPDOC" trend --form=json x
-err_has "trend: unknown option '--form=json'"
+err_has "^heapdoc: trend: unknown option '--form=json' (see 'heapdoc trend --help')$"
+err_one_line
+expect 2 "$HEAPDOC" trend x --top
+err_has "^heapdoc: trend: option '--top' needs a value (see 'heapdoc trend --help')$"
+err_one_line
 expect 1 "$HEAPDOC" trend "$TMP/missing.pb.gz"
 err_has "cannot read '$TMP/missing.pb.gz': No such file or directory"
 mkdir "$TMP/empty"
