@@ -119,6 +119,8 @@ static void run_reports(const struct hd_profile *p, uint8_t opt)
 	}
 	check_report(hd_render_traces_text(v, &out, &len, &err), out, len, false);
 	check_report(hd_render_traces_json(v, &out, &len, &err), out, len, true);
+	check_report(hd_render_tags_text(v, &out, &len, &err), out, len, false);
+	check_report(hd_render_tags_json(v, &out, &len, &err), out, len, true);
 	struct hd_peek *peek = NULL;
 	if (hd_view_peek(v, NULL, ".", &peek, &err) == HD_OK) {
 		check_report(hd_render_peek_text(v, peek, &out, &len, &err), out, len, false);

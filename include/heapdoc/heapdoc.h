@@ -641,6 +641,24 @@ enum hd_status hd_render_peek_json(const struct hd_view *view, const struct hd_p
 void hd_report_text_free(char *text);
 
 /*
+ * pprof's -tags (report.go printTags): for each label key of the view's
+ * samples (keys in byte order, an empty line after each), its total and
+ * each value's sum with its share of the report total, values by |sum|
+ * descending, laid out as pprof's tabwriter does.  Numeric values print
+ * as ScaledLabel in the key's unit and -unit ("8kB"), and values printing
+ * the same are one entry.  Samples count with their value (-mean does not
+ * divide it, as in pprof).  A profile without labels gives an empty text.
+ * JSON: {"sample_type", "unit", "total", "tags": [{"key", "total",
+ * "values": [{"num", "unit", "value"} or {"str", "value"}]}]}: numeric
+ * values exact, one entry per number, numbers first among equal sums.
+ * Returns as the renderers above.
+ */
+enum hd_status hd_render_tags_text(const struct hd_view *view, char **out_ret, size_t *len_ret,
+				   struct hd_error *err);
+enum hd_status hd_render_tags_json(const struct hd_view *view, char **out_ret, size_t *len_ret,
+				   struct hd_error *err);
+
+/*
  * Escaping untrusted strings (profile names) for display, snprintf-style:
  * writes at most cap bytes (NUL included) to dst (which may be NULL when
  * cap is 0) and returns the length of the whole escaped text, or

@@ -14,6 +14,7 @@ int cmd_folded(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_peek(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+int cmd_tags(int argc, char **argv);
 int cmd_traces(int argc, char **argv);
 int cmd_trend(int argc, char **argv);
 

@@ -24,6 +24,7 @@ static const struct hd_command commands[] = {
 	{"folded", cmd_folded, "print folded stacks for flamegraph.pl, inferno, speedscope"},
 	{"merge", cmd_merge, "sum profiles (or subtract -base) into one profile.proto"},
 	{"peek", cmd_peek, "callers and callees of matching functions (pprof -peek)"},
+	{"tags", cmd_tags, "each label's values and their share: object sizes (pprof -tags)"},
 	{"top", cmd_top, "the heaviest functions or lines, exactly as pprof -top"},
 	{"traces", cmd_traces, "every sample with its stack and labels (pprof -traces)"},
 	{"trend", cmd_trend, "which sites keep growing across snapshots, how fast, since when"},
@@ -40,8 +41,9 @@ static void usage(FILE *f)
 		"an http:// or https:// URL is fetched, as go tool pprof does:\n"
 		"heapdoc http://localhost:6060/debug/pprof/heap).\n"
 		"With no command, runs 'diagnose'.  pprof's -top, -text, -traces,\n"
-		"-peek RE, -raw and -proto anywhere on the line run top, traces, peek,\n"
-		"dump and merge (to stdout): heapdoc -base old.pb.gz -top new.pb.gz.\n"
+		"-peek RE, -tags, -raw and -proto anywhere on the line run top, traces,\n"
+		"peek, tags, dump and merge (to stdout):\n"
+		"heapdoc -base old.pb.gz -top new.pb.gz.\n"
 		"\n"
 		"commands:\n");
 	for (const struct hd_command *c = commands; c->name; c++)
@@ -71,7 +73,7 @@ static const struct {
 	const char *flag, *command;
 } pprof_formats[] = {
 	{"-top", "top"}, {"-text", "top"}, {"-traces", "traces"}, {"-peek", "peek"},
-	{"-raw", "dump"}, {"-proto", "merge"},
+	{"-raw", "dump"}, {"-proto", "merge"}, {"-tags", "tags"},
 };
 
 static const char *pprof_format_command(const char *arg)
@@ -92,8 +94,6 @@ static const struct {
 	 "heapdoc has no source or assembly listings; 'heapdoc top -lines' ranks source "
 	 "lines and 'heapdoc diagnose --source-root=DIR' quotes them"},
 	{" -tree ", "heapdoc has no -tree report; 'heapdoc peek REGEX' shows callers and callees"},
-	{" -tags ", "heapdoc has no -tags report; 'heapdoc top -tagleaf=bytes' puts each object "
-		    "size under its function"},
 	{" -topproto -comments ", "heapdoc has no such report"},
 	{" -http ", "heapdoc has no web UI; 'heapdoc flame -o FILE.svg' writes a self-contained "
 		    "flame graph to open in a browser"},

@@ -115,7 +115,7 @@ void hd_cli_report_help(FILE *f)
 		"                         the root of each sample, named by its values\n"
 		"  -tagleaf KEYS          the same at the leaf (-tagleaf=bytes: object sizes)\n"
 		"  -tagshow RE            keep only the labels whose key matches RE (what\n"
-		"                         -traces prints and merge -o writes)\n"
+		"                         traces and tags print, merge -o writes)\n"
 		"  -taghide RE            drop the labels whose key matches RE\n"
 		"  -relative_percentages  percentages of what the filters kept, not of all\n"
 		"  -divide_by F           show every value divided by F (default 1)\n"

@@ -66,10 +66,10 @@ no_markup() { # no_markup LABEL FILE: names never become markup
 
 for f in "$dir/hostile-names.pb.gz" "$dir/hostile-names.txt"; do
 	n=$(basename "$f")
-	for c in dump top traces diagnose folded; do
+	for c in dump top traces tags diagnose folded; do
 		has $c || continue
 		if run "$c $n" "" -- "$c" "$f"; then
-			[ "$c" = traces ] || [ "$c" = diagnose ] || shows_names "$c $n" "$tmp/stdout"
+			case $c in traces | tags | diagnose) ;; *) shows_names "$c $n" "$tmp/stdout" ;; esac
 		fi
 	done
 	has peek && run "peek $n" "" -- peek . "$f"
@@ -123,7 +123,7 @@ done
 # printing it raw): every report that names it (diagnose refuses the
 # profile, which has no inuse_space).
 ctl=$dir/control-sample-type.pb
-for args in "top" "traces" "peek ." "dump" "trend $ctl" "trend --format=json $ctl"; do
+for args in "top" "traces" "peek ." "dump" "tags --format=json" "trend $ctl" "trend --format=json $ctl"; do
 	c=${args%% *}
 	has "$c" || continue
 	# shellcheck disable=SC2086

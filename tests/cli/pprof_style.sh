@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # pprof_style.sh - `heapdoc [OPTIONS] -top PROFILE...`: pprof's output
-# format flags (-top, -text, -traces, -peek RE, -raw, -proto) anywhere on a
-# command line without a command run the matching command with the other
+# format flags (-top, -text, -traces, -peek RE, -tags, -raw, -proto)
+# anywhere on a command line without a command run the matching command with the other
 # arguments, byte for byte what the command itself prints; two formats, a
 # -peek without its regexp and format flags after "--" are handled as pprof
 # and the shell would have them.
@@ -34,6 +34,7 @@ same "-peek main $a" "peek main $a"
 same "-cum -peek runtime\\.m $a" "peek runtime\\.m -cum $a"
 same "-symbolize=none -top $a" "top $a"
 same "-raw $a" "dump $a"
+same "-tags -tagfocus=bytes=1kb: $a" "tags -tagfocus=bytes=1kb: $a"
 same "-proto $a $b" "merge $a $b -o -"
 same "-proto -diff_base $b $a" "merge -diff_base $b $a -o -"
 # -proto writes what pprof would read back: a gzip'd profile.proto
@@ -68,7 +69,8 @@ expect 2 "^heapdoc: option '-peek' needs a value" "$a" -peek
 expect 2 "^heapdoc: pprof's -svg is not supported: .*heapdoc flame" -svg "$a"
 expect 2 "^heapdoc: pprof's -list is not supported: .*top -lines" "$a" -list main
 expect 2 "^heapdoc: pprof's -http is not supported: .*no web UI" -http=:8080 "$a"
-expect 2 "^heapdoc: pprof's -tags is not supported: .*-tagleaf=bytes" -tags "$a"
+expect 2 "^heapdoc: must set at most one output format \(-tags and -top\)$" -tags -top "$a"
+expect 2 "^heapdoc: pprof's -tree is not supported: .*heapdoc peek" -tree "$a"
 # after "--" a format flag is a file name: diagnose reads it (and fails)
 expect 1 "cannot read '-top'" -- -top
 # the commands' own checks still apply

@@ -5,6 +5,8 @@
 // Usage: cmptop PPROF.txt HEAPDOC.json [PPROF.txt HEAPDOC.json]...
 //
 //	cmptop -text PPROF.txt HEAPDOC.txt
+//	cmptop -peek PPROF.txt HEAPDOC.txt
+//	cmptop -tags PPROF.txt HEAPDOC.txt
 //
 // Checked: the total, "Showing nodes accounting for", the "Dropped N nodes"
 // count and cutoff, and every row (name with its (inline) label, flat, cum)
@@ -15,7 +17,8 @@
 // unreadable input.  With -text, two -top text reports are compared line
 // by line, runs of rows pprof may order either way sorted first; with
 // -peek, two -peek reports, runs of edges of equal |weight| sorted first,
-// then runs of entries of equal flat and name.
+// then runs of entries of equal flat and name; with -tags, two -tags
+// reports, runs of values of equal |sum| sorted first.
 package main
 
 import (
@@ -344,6 +347,40 @@ func canonicalPeekEntries(lines []string) []string {
 	return out
 }
 
+// canonicalTags returns a -tags report with each run of consecutive value
+// lines whose values print the same but for the sign sorted: pprof orders
+// values of sum w and -w either way (graph.go tags.Less compares |flat|
+// only when the flats differ, and the tags come from a map).  Blocks are
+// separated by empty lines; the first line of a block is the key's.
+func canonicalTags(data string) []string {
+	lines := strings.Split(data, "\n")
+	out := append([]string(nil), lines...)
+	magnitude := func(l string) string {
+		f := strings.Fields(l)
+		if len(f) == 0 {
+			return ""
+		}
+		return strings.TrimPrefix(f[0], "-")
+	}
+	header := true
+	for i := 0; i < len(lines); {
+		if lines[i] == "" || header {
+			header = lines[i] == ""
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(lines) && lines[j] != "" && magnitude(lines[j]) == magnitude(lines[i]) {
+			j++
+		}
+		run := append([]string(nil), lines[i:j]...)
+		sort.Strings(run)
+		copy(out[i:j], run)
+		i = j
+	}
+	return out
+}
+
 func compareText(a, b string, canon func(string) []string) int {
 	da, err1 := os.ReadFile(a)
 	db, err2 := os.ReadFile(b)
@@ -374,6 +411,9 @@ func main() {
 	}
 	if len(os.Args) == 4 && os.Args[1] == "-peek" {
 		os.Exit(compareText(os.Args[2], os.Args[3], canonicalPeek))
+	}
+	if len(os.Args) == 4 && os.Args[1] == "-tags" {
+		os.Exit(compareText(os.Args[2], os.Args[3], canonicalTags))
 	}
 	if len(os.Args) < 3 || len(os.Args)%2 != 1 {
 		fmt.Fprintln(os.Stderr, "usage: cmptop PPROF.txt HEAPDOC.json [PPROF.txt HEAPDOC.json]...")

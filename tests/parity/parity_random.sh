@@ -9,11 +9,12 @@
 # filter, tag ranges and regexps, -tagroot/-tagleaf, -tagshow/-taghide,
 # -relative_percentages, -divide_by, -unit, -trim=false, -edgefraction,
 # -trim_path/-source_path), and
-# `traces` and `peek` under a few, must print what pprof prints, byte for
-# byte - except the order of rows sharing flat and name, and of peek edges
-# of weights w and -w, which pprof leaves unspecified (cmptop -text/-peek
-# compare those as sets).  A second profile over the
-# same locations is used as -base and -diff_base.  Skips (77) without Go.
+# `traces`, `peek` and `tags` under a few, must print what pprof prints, byte for
+# byte - except the order of rows sharing flat and name, of peek edges of
+# weights w and -w and of tag values of sums w and -w, which pprof leaves
+# unspecified (cmptop -text/-peek/-tags compare those as sets).  A second
+# profile over the same locations is used as -base and -diff_base.  Skips
+# (77) without Go.
 set -u
 : "${HEAPDOC:?}" "${HD_SRCDIR:?}"
 command -v go >/dev/null 2>&1 || { echo "skipped: go not installed"; exit 77; }
@@ -58,16 +59,20 @@ check_seed() {
 			$PPROF -peek "$re" -symbolize=none "$@" >"$w/p.txt" 2>/dev/null
 			"$HEAPDOC" peek "$re" "$@" >"$w/h.txt" 2>"$w/h.err"
 		else
-			$PPROF -$kind -symbolize=none "$@" >"$w/p.txt" 2>/dev/null
+			if ! $PPROF -$kind -symbolize=none "$@" >"$w/p.txt" 2>"$w/p.err"; then
+				echo "FAIL seed $seed: $kind $*: pprof failed: $(head -1 "$w/p.err")"
+				return
+			fi
 			"$HEAPDOC" $kind "$@" >"$w/h.txt" 2>"$w/h.err"
 		fi
-		# -peek of a regexp no node matches prints nothing in both tools
-		if [ "$kind" != peek ] && [ ! -s "$w/p.txt" ]; then
+		# -peek of a regexp no node matches prints nothing in both tools, and
+		# so does -tags when no kept sample has a label
+		if [ "$kind" != peek ] && [ "$kind" != tags ] && [ ! -s "$w/p.txt" ]; then
 			echo "FAIL seed $seed: $kind $*: pprof printed nothing"
 			return
 		fi
-		if [ "$kind" = top ] || [ "$kind" = peek ]; then
-			"$w/../cmptop" -$([ "$kind" = top ] && echo text || echo peek) \
+		if [ "$kind" != traces ]; then
+			"$w/../cmptop" -$([ "$kind" = top ] && echo text || echo "$kind") \
 				"$w/p.txt" "$w/h.txt" >"$w/diff" 2>&1 && return
 		else
 			cmp -s "$w/p.txt" "$w/h.txt" && return
@@ -154,6 +159,13 @@ EOF
 		"-diff_base=$base -taghide=pprof"; do
 		# shellcheck disable=SC2086
 		compare traces $a "$prof"
+	done
+	for a in "" "-tagfocus=region=eu" "-tagshow=region" "-taghide=bytes" "-unit=kB" "-unit=auto -mean" \
+		"-relative_percentages -focus=main" "-sample_index=0" "-divide_by=3" "-hide=runtime" \
+		"-show_from=walk" "-tagleaf=bytes -ignore=growSlice" "-base=$base" "-diff_base=$base" \
+		"-diff_base=$base -relative_percentages -tagfocus=bytes=1kb:"; do
+		# shellcheck disable=SC2086
+		compare tags $a "$prof"
 	done
 	compare peek main "$prof"
 	compare peek 'Cache|walk' -lines "$prof"

@@ -4,7 +4,8 @@
  * lines File/Build ID/comments/Type/Doc/Time/Duration, Active filters with
  * pprof's 80-byte cut, Showing/Dropped lines, column padding, percentages,
  * the unit chosen from the smallest value, inline labels, label lines of
- * traces), escaping of a hostile name, and the JSON shapes.  The expected
+ * traces, the tabwriter blocks of -tags), escaping of a hostile name, and
+ * the JSON shapes.  The expected
  * texts follow pprof's report.go format strings, worked out by hand.
  */
 #include <setjmp.h>
@@ -229,6 +230,97 @@ static void test_peek(void **state)
 	hd_profile_free(p);
 }
 
+/*
+ * -tags: keys in byte order (a UTF-8 key is aligned by runes), values by
+ * sum; the numeric bytes=1536 prints as "1.50kB", so a string label
+ * "1.50kB" is the same entry; a hostile value is escaped; samples without
+ * labels count only in the total (4608).
+ */
+static struct hd_profile *tags_profile(int64_t scale)
+{
+	struct fx f;
+	fx_init_types(&f, true, 1, "inuse_space/bytes");
+	uint32_t lm = fx_loc1(&f, fx_fn(&f, "main.main", "/src/main.go"), 5);
+	struct hd_label la[3] = {fx_str_label("region", "eu"), fx_num_label("bytes", 1536, ""),
+				 fx_str_label("\xce\xba\xce\xbb\xce\xb5\xce\xb9\xce\xb4\xce\xaf",
+					      "\x1b[31mx")};
+	struct hd_label lb[2] = {fx_num_label("bytes", 512, ""), fx_str_label("bytes", "1.50kB")};
+	int64_t va = 3072 * scale, vb = 512 * scale, vc = 1024 * scale;
+	fx_sample_full(&f, &va, la, 3, 1, lm);
+	fx_sample_full(&f, &vb, lb, 2, 1, lm);
+	fx_sample_full(&f, &vc, NULL, 0, 1, lm);
+	return fx_finish(&f);
+}
+
+static void test_tags(void **state)
+{
+	(void)state;
+	struct hd_profile *p = tags_profile(1);
+	struct hd_view *v = view_of(p, NULL);
+	struct hd_error err = {0};
+	char *text = NULL;
+	size_t len = 0;
+	assert_int_equal(hd_render_tags_text(v, &text, &len, &err), HD_OK);
+	assert_string_equal(text, " bytes: Total 4kB of 4.50kB (88.89%)\n"
+				  "        3.50kB (77.78%): 1.50kB\n"
+				  "          512B (11.11%): 512B\n"
+				  "\n"
+				  " region: Total 3kB of 4.50kB (66.67%)\n"
+				  "         3kB (66.67%): eu\n"
+				  "\n"
+				  " \xce\xba\xce\xbb\xce\xb5\xce\xb9\xce\xb4\xce\xaf: Total 3kB of 4.50kB (66.67%)\n"
+				  "         3kB (66.67%): \\x1b[31mx\n"
+				  "\n");
+	assert_int_equal(len, strlen(text));
+	hd_report_text_free(text);
+	assert_int_equal(hd_render_tags_json(v, &text, NULL, &err), HD_OK);
+	assert_non_null(strstr(text, "\"total\": 4608,\n  \"tags\": [\n"
+				     "    {\"key\": \"bytes\", \"total\": 4096, \"values\": [\n"
+				     "      {\"num\": 1536, \"unit\": \"bytes\", \"value\": 3072},\n"
+				     "      {\"num\": 512, \"unit\": \"bytes\", \"value\": 512},\n"
+				     "      {\"str\": \"1.50kB\", \"value\": 512}]},\n"));
+	assert_non_null(strstr(text, "{\"str\": \"\\u001b[31mx\", \"value\": 3072}]}\n  ]\n}\n"));
+	hd_report_text_free(text);
+	hd_view_free(v);
+
+	/* -tagfocus keeps sample a; -tagshow keeps the key "region" only. */
+	struct hd_report_options o;
+	hd_report_options_default(&o);
+	o.tagfocus = "region=eu";
+	o.tagshow = "^reg";
+	v = view_of(p, &o);
+	assert_int_equal(hd_render_tags_text(v, &text, NULL, &err), HD_OK);
+	assert_string_equal(text, " region: Total 3kB of 4.50kB (66.67%)\n"
+				  "         3kB (66.67%): eu\n"
+				  "\n");
+	hd_report_text_free(text);
+	hd_view_free(v);
+
+	/* Nothing with a label: empty. */
+	o.tagshow = "nosuchkey";
+	v = view_of(p, &o);
+	assert_int_equal(hd_render_tags_text(v, &text, &len, &err), HD_OK);
+	assert_string_equal(text, "");
+	assert_int_equal(len, 0);
+	hd_report_text_free(text);
+	assert_int_equal(hd_render_tags_json(v, &text, NULL, &err), HD_OK);
+	assert_non_null(strstr(text, "\"tags\": []\n}\n"));
+	hd_report_text_free(text);
+	hd_view_free(v);
+	hd_profile_free(p);
+
+	/* A zero total: no percentages (printTags' other format). */
+	p = tags_profile(0);
+	v = view_of(p, NULL);
+	assert_int_equal(hd_render_tags_text(v, &text, NULL, &err), HD_OK);
+	assert_non_null(strstr(text, " bytes: Total 0 of 0\n"
+				     "        0: 1.50kB\n"
+				     "        0: 512B\n\n"));
+	hd_report_text_free(text);
+	hd_view_free(v);
+	hd_profile_free(p);
+}
+
 static void test_render_errors(void **state)
 {
 	(void)state;
@@ -240,6 +332,8 @@ static void test_render_errors(void **state)
 	assert_int_equal(hd_render_traces_json(NULL, &text, NULL, &err), HD_ERR_USAGE);
 	assert_int_equal(hd_render_peek_text(NULL, NULL, &text, NULL, &err), HD_ERR_USAGE);
 	assert_int_equal(hd_render_peek_json(NULL, NULL, &text, NULL, &err), HD_ERR_USAGE);
+	assert_int_equal(hd_render_tags_text(NULL, &text, NULL, &err), HD_ERR_USAGE);
+	assert_int_equal(hd_render_tags_json(NULL, &text, NULL, &err), HD_ERR_USAGE);
 	assert_int_equal(hd_view_top(NULL, NULL, NULL, &err), HD_ERR_USAGE);
 	assert_null(text);
 	hd_report_text_free(NULL);
@@ -257,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_top_json),
 		cmocka_unit_test(test_traces),
 		cmocka_unit_test(test_peek),
+		cmocka_unit_test(test_tags),
 		cmocka_unit_test(test_render_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
