@@ -4,8 +4,8 @@
  * byte chooses options (sample index, line granularity, no inlines, label
  * frames, relative percentages and a divisor, label show/hide); the
  * rest is a profile in any format.  Every renderer runs on what decoded:
- * pprof's reports (a view with the chosen granularity, then top, traces and
- * peek as text and JSON), folded stacks and the SVG flame graph (each
+ * pprof's reports (a view with the chosen granularity, then top, traces,
+ * peek, tree and tags as text and JSON), folded stacks and the SVG flame graph (each
  * checked for what the header promises: no raw control bytes from names),
  * and the proto writer, whose output must decode again to a profile with
  * the same number of sample types.  The diagnosis runs too (classification
@@ -123,6 +123,11 @@ static void run_reports(const struct hd_profile *p, uint8_t opt)
 	check_report(hd_render_tags_json(v, &out, &len, &err), out, len, true);
 	struct hd_peek *peek = NULL;
 	if (hd_view_peek(v, NULL, ".", &peek, &err) == HD_OK) {
+		check_report(hd_render_peek_text(v, peek, &out, &len, &err), out, len, false);
+		check_report(hd_render_peek_json(v, peek, &out, &len, &err), out, len, true);
+		hd_peek_free(peek);
+	}
+	if (hd_view_tree(v, NULL, &peek, &err) == HD_OK) {
 		check_report(hd_render_peek_text(v, peek, &out, &len, &err), out, len, false);
 		check_report(hd_render_peek_json(v, peek, &out, &len, &err), out, len, true);
 		hd_peek_free(peek);

@@ -594,6 +594,10 @@ struct hd_peek {
 	int64_t total;
 	int64_t shown;                 /* flat sum over every node of the graph */
 	const char *unit;
+	/* The graph's trimming, as in struct hd_top (tree only; peek does
+	 * not trim: n_nodes == orig_count, nothing dropped). */
+	uint32_t n_nodes, orig_count, dropped_nodes;
+	int64_t dropped_cutoff;
 };
 
 /*
@@ -606,11 +610,22 @@ enum hd_status hd_view_peek(const struct hd_view *view, const struct hd_report_o
 			    const char *regex, struct hd_peek **peek_ret, struct hd_error *err);
 void hd_peek_free(struct hd_peek *peek);
 
+/*
+ * pprof's -tree: the same entries for every node of the trimmed graph
+ * (-nodefraction, -edgefraction, and -nodecount, whose default - a
+ * negative value - is pprof's 80 for this report; -trim=false keeps all),
+ * each with its callers and callees in the graph rebuilt from the kept
+ * nodes, edges below the -edgefraction cutoff left out.  Rendered by
+ * hd_render_peek_text/json.  Returns HD_OK and *peek_ret, HD_ERR_NOMEM.
+ */
+enum hd_status hd_view_tree(const struct hd_view *view, const struct hd_report_options *options,
+			    struct hd_peek **peek_ret, struct hd_error *err);
+
 /* ---- rendering ---- */
 
 /*
  * pprof's text for -top (report.go printText), -traces (printTraces) and
- * -peek (printTree): legend lines (File/Build ID/comments/Type/Doc/Time/
+ * -peek and -tree (printTree): legend lines (File/Build ID/comments/Type/Doc/Time/
  * Duration, then Active filters, Showing nodes..., Dropped N nodes...), the
  * header and one line per row, values scaled to the unit chosen.  Names are
  * escaped for the terminal (control bytes, ESC, invalid UTF-8 as \xNN), so
@@ -620,8 +635,9 @@ void hd_peek_free(struct hd_peek *peek);
  * "address", "display", "inline", "partial_inline", "flat", "cum"}]} with
  * exact integer values.  JSON for -traces: {"sample_type", "unit", "total",
  * "samples": [{"value", "labels": {...}, "num_labels": {...}, "frames":
- * [{"display", "name", "file", "line", "inline"}]}]}.  JSON for -peek:
- * {"sample_type", "unit", "total", "entries": [{"display", "flat", "cum",
+ * [{"display", "name", "file", "line", "inline"}]}]}.  JSON for -peek and
+ * -tree: {"sample_type", "unit", "total", "shown", "dropped_nodes",
+ * "dropped_cutoff", "orig_count", "entries": [{"display", "flat", "cum",
  * "callers": [{"display", "weight", "inline"}], "callees": [...]}]}.
  * *out_ret is NUL-terminated, *len_ret bytes long; free it with
  * hd_report_text_free().  Return HD_OK, HD_ERR_NOMEM, HD_ERR_USAGE (NULL).

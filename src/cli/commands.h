@@ -16,6 +16,7 @@ int cmd_peek(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_tags(int argc, char **argv);
 int cmd_traces(int argc, char **argv);
+int cmd_tree(int argc, char **argv);
 int cmd_trend(int argc, char **argv);
 
 #endif /* HD_COMMANDS_H */

@@ -27,6 +27,7 @@ static const struct hd_command commands[] = {
 	{"tags", cmd_tags, "each label's values and their share: object sizes (pprof -tags)"},
 	{"top", cmd_top, "the heaviest functions or lines, exactly as pprof -top"},
 	{"traces", cmd_traces, "every sample with its stack and labels (pprof -traces)"},
+	{"tree", cmd_tree, "the call graph as text: each row's callers and callees (pprof -tree)"},
 	{"trend", cmd_trend, "which sites keep growing across snapshots, how fast, since when"},
 	{NULL, NULL, NULL},
 };
@@ -41,8 +42,8 @@ static void usage(FILE *f)
 		"an http:// or https:// URL is fetched, as go tool pprof does:\n"
 		"heapdoc http://localhost:6060/debug/pprof/heap).\n"
 		"With no command, runs 'diagnose'.  pprof's -top, -text, -traces,\n"
-		"-peek RE, -tags, -raw and -proto anywhere on the line run top, traces,\n"
-		"peek, tags, dump and merge (to stdout):\n"
+		"-peek RE, -tree, -tags, -raw and -proto anywhere on the line run top,\n"
+		"traces, peek, tree, tags, dump and merge (to stdout):\n"
 		"heapdoc -base old.pb.gz -top new.pb.gz.\n"
 		"\n"
 		"commands:\n");
@@ -73,7 +74,7 @@ static const struct {
 	const char *flag, *command;
 } pprof_formats[] = {
 	{"-top", "top"}, {"-text", "top"}, {"-traces", "traces"}, {"-peek", "peek"},
-	{"-raw", "dump"}, {"-proto", "merge"}, {"-tags", "tags"},
+	{"-tree", "tree"}, {"-tags", "tags"}, {"-raw", "dump"}, {"-proto", "merge"},
 };
 
 static const char *pprof_format_command(const char *arg)
@@ -89,11 +90,11 @@ static const struct {
 	const char *flags, *hint;
 } pprof_unsupported[] = {
 	{" -dot -svg -gif -pdf -png -ps -web -eog -evince -gv -callgrind -kcachegrind ",
-	 "heapdoc draws no call graphs; 'heapdoc flame -o FILE.svg' draws a flame graph"},
+	 "heapdoc draws no call graphs; 'heapdoc tree' prints one as text and 'heapdoc flame "
+	 "-o FILE.svg' draws a flame graph"},
 	{" -list -weblist -disasm ",
 	 "heapdoc has no source or assembly listings; 'heapdoc top -lines' ranks source "
 	 "lines and 'heapdoc diagnose --source-root=DIR' quotes them"},
-	{" -tree ", "heapdoc has no -tree report; 'heapdoc peek REGEX' shows callers and callees"},
 	{" -topproto -comments ", "heapdoc has no such report"},
 	{" -http ", "heapdoc has no web UI; 'heapdoc flame -o FILE.svg' writes a self-contained "
 		    "flame graph to open in a browser"},

@@ -72,7 +72,8 @@ for f in "$dir/hostile-names.pb.gz" "$dir/hostile-names.txt"; do
 			case $c in traces | tags | diagnose) ;; *) shows_names "$c $n" "$tmp/stdout" ;; esac
 		fi
 	done
-	has peek && run "peek $n" "" -- peek . "$f"
+	has peek && run "peek $n" "" -- peek . "$f" && shows_names "peek $n" "$tmp/stdout"
+	has tree && run "tree $n" "" -- tree "$f" && shows_names "tree $n" "$tmp/stdout"
 	for c in top diagnose; do
 		has $c || continue
 		for fmt in json markdown; do
@@ -110,7 +111,7 @@ done
 # after every value (a fuzzer found a control byte in it reaching top and
 # peek): escaped, and shown.
 cu=$dir/control-unit.pb
-for args in "top" "peek ." "top -unit=auto" "traces"; do
+for args in "top" "peek ." "tree" "top -unit=auto" "traces"; do
 	c=${args%% *}
 	has "$c" || continue
 	# shellcheck disable=SC2086

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # pprof_style.sh - `heapdoc [OPTIONS] -top PROFILE...`: pprof's output
-# format flags (-top, -text, -traces, -peek RE, -tags, -raw, -proto)
+# format flags (-top, -text, -traces, -peek RE, -tree, -tags, -raw, -proto)
 # anywhere on a command line without a command run the matching command with the other
 # arguments, byte for byte what the command itself prints; two formats, a
 # -peek without its regexp and format flags after "--" are handled as pprof
@@ -35,6 +35,7 @@ same "-cum -peek runtime\\.m $a" "peek runtime\\.m -cum $a"
 same "-symbolize=none -top $a" "top $a"
 same "-raw $a" "dump $a"
 same "-tags -tagfocus=bytes=1kb: $a" "tags -tagfocus=bytes=1kb: $a"
+same "-nodecount=3 -tree $a" "tree -nodecount=3 $a"
 same "-proto $a $b" "merge $a $b -o -"
 same "-proto -diff_base $b $a" "merge -diff_base $b $a -o -"
 # -proto writes what pprof would read back: a gzip'd profile.proto
@@ -70,7 +71,7 @@ expect 2 "^heapdoc: pprof's -svg is not supported: .*heapdoc flame" -svg "$a"
 expect 2 "^heapdoc: pprof's -list is not supported: .*top -lines" "$a" -list main
 expect 2 "^heapdoc: pprof's -http is not supported: .*no web UI" -http=:8080 "$a"
 expect 2 "^heapdoc: must set at most one output format \(-tags and -top\)$" -tags -top "$a"
-expect 2 "^heapdoc: pprof's -tree is not supported: .*heapdoc peek" -tree "$a"
+expect 2 "^heapdoc: pprof's -dot is not supported: .*heapdoc tree" -dot "$a"
 # after "--" a format flag is a file name: diagnose reads it (and fails)
 expect 1 "cannot read '-top'" -- -top
 # the commands' own checks still apply

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # top_errors.sh - every documented error of the report commands (top,
-# traces, tags, peek) and of their shared options: the exit code (2 bad command
+# traces, tags, tree, peek) and of their shared options: the exit code (2 bad command
 # line, 1 unreadable input or output) and a one-line message naming the
 # problem; plus --help, pprof's warnings, -o, stdin and summing profiles.
 set -u
@@ -31,7 +31,7 @@ expect() {
 	fi
 }
 
-for cmd in top traces tags; do
+for cmd in top traces tags tree; do
 	expect 2 "^heapdoc: $cmd: no profile given" $cmd
 	expect 2 "unknown option '-bogus'" $cmd -bogus "$prof"
 	# whole names only, as Go's flag package: pprof's -tags report must

@@ -1,8 +1,8 @@
 /*
  * test_parts.c - the passes that run in parts on several threads for large
  * profiles (decode/profile_samples.c, agg/aggregate.c values, agg/edges.c)
- * must give exactly what one thread gives: the decoded model, top, traces
- * and peek as text and JSON (also with -mean and a trimmed graph), the
+ * must give exactly what one thread gives: the decoded model, top, traces,
+ * peek, tree (text and JSON) and tags (also with -mean and a trimmed graph), the
  * first error in input order with its message and offset, and a clean
  * HD_ERR_NOMEM when an allocation fails inside a worker.  The profiles are
  * built here with the test encoder (support/pbenc.h) in the Go runtime's
@@ -186,8 +186,9 @@ static void assert_same_model(const struct hd_profile *a, const struct hd_profil
 	}
 }
 
-/* The reports of one view, concatenated: top and peek, as text and JSON,
- * and with `traces` the traces too (large: one block per sample). */
+/* The reports of one view, concatenated: top, peek and tree, as text and
+ * JSON, tags as text, and with `traces` the traces too (large: one block
+ * per sample). */
 static char *reports(const struct hd_profile *p, const struct hd_report_options *o, bool traces)
 {
 	struct hd_view *v = NULL;
@@ -195,11 +196,13 @@ static char *reports(const struct hd_profile *p, const struct hd_report_options 
 	if (hd_view_new(p, o, &v, &err) != HD_OK)
 		fail_msg("view: %s", err.msg);
 	struct hd_top *top = NULL;
-	struct hd_peek *peek = NULL;
+	struct hd_peek *peek = NULL, *tree = NULL;
 	assert_int_equal(hd_view_top(v, NULL, &top, &err), HD_OK);
 	assert_int_equal(hd_view_peek(v, NULL, "Func1[0-9]$", &peek, &err), HD_OK);
-	char *parts[6];
-	size_t lens[6], total = 1;
+	assert_int_equal(hd_view_tree(v, NULL, &tree, &err), HD_OK);
+	enum { N_PARTS = 9 };
+	char *parts[N_PARTS];
+	size_t lens[N_PARTS], total = 1;
 	assert_int_equal(hd_render_top_text(v, top, &parts[0], &lens[0], &err), HD_OK);
 	assert_int_equal(hd_render_top_json(v, top, &parts[1], &lens[1], &err), HD_OK);
 	if (traces) {
@@ -211,19 +214,24 @@ static char *reports(const struct hd_profile *p, const struct hd_report_options 
 	}
 	assert_int_equal(hd_render_peek_text(v, peek, &parts[4], &lens[4], &err), HD_OK);
 	assert_int_equal(hd_render_peek_json(v, peek, &parts[5], &lens[5], &err), HD_OK);
+	assert_int_equal(hd_render_peek_text(v, tree, &parts[6], &lens[6], &err), HD_OK);
+	assert_int_equal(hd_render_peek_json(v, tree, &parts[7], &lens[7], &err), HD_OK);
+	assert_int_equal(hd_render_tags_text(v, &parts[8], &lens[8], &err), HD_OK);
 	if (top->n_rows <= 20) fail_msg("rows %u", top->n_rows);
 	assert_true(peek->n_entries > 3);
-	for (int i = 0; i < 6; i++)
+	assert_true(tree->n_entries > 3);
+	for (int i = 0; i < N_PARTS; i++)
 		total += lens[i];
 	char *all = malloc(total), *w = all;
 	assert_non_null(all);
-	for (int i = 0; i < 6; i++) {
+	for (int i = 0; i < N_PARTS; i++) {
 		if (lens[i])
 			memcpy(w, parts[i], lens[i]);
 		w += lens[i];
 		hd_report_text_free(parts[i]);
 	}
 	*w = '\0';
+	hd_peek_free(tree);
 	hd_peek_free(peek);
 	hd_top_free(top);
 	hd_view_free(v);

@@ -1,10 +1,15 @@
 /*
- * peek.c - pprof's -peek (internal/report/report.go printTree with a
- * symbol regexp): the untrimmed graph (driver.go applyCommandOverrides
- * turns trimming off for peek), and for each node whose label matches,
- * its incoming and outgoing edges sorted like graph.go EdgeMap.Sort
- * (|weight| descending, then caller name, then callee name).  Rendering
- * is in render/text.c and render/json.c.
+ * peek.c - pprof's -peek and -tree (internal/report/report.go printTree,
+ * with a symbol regexp and without).  -peek: the untrimmed graph
+ * (driver.go applyCommandOverrides turns trimming off for peek), and for
+ * each node whose label matches, its incoming and outgoing edges sorted
+ * like graph.go EdgeMap.Sort (|weight| descending, then caller name, then
+ * callee name).  -tree: every node of the trimmed graph (newTrimmedGraph:
+ * -nodefraction, -nodecount with pprof's default of 80 for this report),
+ * with the edges of the graph rebuilt from the kept nodes (residual edges
+ * bridge dropped ones) less those below the -edgefraction cutoff
+ * (TrimLowFrequencyEdges).  Rendering is in render/text.c and
+ * render/json.c.
  */
 #include <stdlib.h>
 
@@ -75,19 +80,15 @@ static void emit_edges(const struct hd_view *v, struct sort_edge *tmp, const str
 	}
 }
 
-enum hd_status hd_view_peek(const struct hd_view *v, const struct hd_report_options *o,
-			    const char *regex, struct hd_peek **peek_ret, struct hd_error *err)
+/* printTree's entries: the nodes of the graph matching re (all without
+ * one) with their edges; trim as newTrimmedGraph does (tree) or not
+ * (peek).  Takes re. */
+static enum hd_status build(const struct hd_view *v, const struct hd_report_options *o,
+			    struct hd_regex *re, bool trim, struct hd_peek **peek_ret,
+			    struct hd_error *err)
 {
-	if (!v || !peek_ret || !regex)
-		return hd_error_set(err, HD_ERR_USAGE, "no view or regexp");
-	if (!o)
-		o = &v->options;
-	struct hd_regex *re = NULL;
-	enum hd_status st = hd_regex_compile(regex, strlen(regex), "peek", &re, err);
-	if (st != HD_OK)
-		return st;
 	struct hd_graph g;
-	st = hd_graph_trimmed(v, o, false, &g, err);
+	enum hd_status st = hd_graph_trimmed(v, o, trim, &g, err);
 	if (st != HD_OK) {
 		hd_regex_free(re);
 		return st;
@@ -108,12 +109,16 @@ enum hd_status hd_view_peek(const struct hd_view *v, const struct hd_report_opti
 	pk->total = v->total;
 	hd_graph_output_unit(&g, o->unit, box->unit, sizeof(box->unit));
 	pk->unit = box->unit;
+	pk->n_nodes = g.n_order;
+	pk->orig_count = g.orig_count;
+	pk->dropped_nodes = g.dropped_nodes;
+	pk->dropped_cutoff = g.dropped_cutoff;
 	uint32_t matched = 0;
 	memset(slot, 0xff, ((size_t)v->n_nodes + 1) * sizeof(uint32_t));
 	for (uint32_t i = 0; i < g.n_order; i++) {
 		uint32_t id = g.order[i];
 		pk->shown = hd_i64_add(pk->shown, hd_graph_flat_value(&g, id));
-		if (hd_regex_match(re, v->nodes[id].label.ptr, v->nodes[id].label.len))
+		if (!re || hd_regex_match(re, v->nodes[id].label.ptr, v->nodes[id].label.len))
 			slot[id] = matched++;
 	}
 	pk->entries = hd_arena_calloc(box->arena, (size_t)matched + 1, sizeof(*pk->entries));
@@ -135,9 +140,17 @@ enum hd_status hd_view_peek(const struct hd_view *v, const struct hd_report_opti
 		goto out;
 
 	memset(all, 1, (size_t)v->n_nodes + 1);
-	st = hd_edges_compute(v, NULL, all, &edges, err);
+	st = hd_edges_compute(v, g.masked ? g.in_graph : NULL, g.masked ? g.in_graph : all, &edges,
+			      err);
 	if (st != HD_OK)
 		goto out;
+	/* TrimLowFrequencyEdges (the cutoff is 0 untrimmed): dropped edges
+	 * become "no edge" for both ends. */
+	size_t kept = 0;
+	for (size_t k = 0; k < edges.n; k++)
+		if (uabs(edges.items[k].weight) >= (uint64_t)g.edge_cutoff)
+			edges.items[kept++] = edges.items[k];
+	edges.n = kept;
 	/* Count, then place each edge in its caller's and callee's lists. */
 	size_t n_ref = 0;
 	for (size_t k = 0; k < edges.n; k++) {
@@ -205,4 +218,27 @@ out:
 	}
 	*peek_ret = &box->peek;
 	return HD_OK;
+}
+
+enum hd_status hd_view_peek(const struct hd_view *v, const struct hd_report_options *o,
+			    const char *regex, struct hd_peek **peek_ret, struct hd_error *err)
+{
+	if (!v || !peek_ret || !regex)
+		return hd_error_set(err, HD_ERR_USAGE, "no view or regexp");
+	struct hd_regex *re = NULL;
+	enum hd_status st = hd_regex_compile(regex, strlen(regex), "peek", &re, err);
+	if (st != HD_OK)
+		return st;
+	return build(v, o ? o : &v->options, re, false, peek_ret, err);
+}
+
+enum hd_status hd_view_tree(const struct hd_view *v, const struct hd_report_options *o,
+			    struct hd_peek **peek_ret, struct hd_error *err)
+{
+	if (!v || !peek_ret)
+		return hd_error_set(err, HD_ERR_USAGE, "no view");
+	struct hd_report_options opt = o ? *o : v->options;
+	if (opt.nodecount < 0)
+		opt.nodecount = 80; /* applyCommandOverrides: not text or top */
+	return build(v, &opt, NULL, opt.trim, peek_ret, err);
 }

@@ -51,6 +51,17 @@ static void header(struct hd_buf *b, const struct hd_view *v)
 	hd_buf_printf(b, ",\n  \"granularity\": \"%s\"", granularity_name(v->options.granularity));
 }
 
+/* "shown", "dropped_nodes", "dropped_cutoff", "orig_count" of a trimmed
+ * graph (top, peek and tree). */
+static void trim_fields(struct hd_buf *b, const struct hd_view *v, int64_t shown,
+			uint32_t dropped_nodes, int64_t dropped_cutoff, uint32_t orig_count)
+{
+	hd_buf_printf(b, ",\n  \"shown\": %" PRId64 ",\n  \"dropped_nodes\": %" PRIu32
+			 ",\n  \"dropped_cutoff\": %" PRId64 ",\n  \"orig_count\": %" PRIu32,
+		      hd_view_shown(v, shown), dropped_nodes, hd_view_shown(v, dropped_cutoff),
+		      orig_count);
+}
+
 /* "name", "file", "line", "address", "display" of a node. */
 static void node_fields(struct hd_buf *b, const struct hd_node *n)
 {
@@ -70,11 +81,8 @@ enum hd_status hd_render_top_json(const struct hd_view *v, const struct hd_top *
 		return hd_error_set(err, HD_ERR_USAGE, "nothing to render");
 	struct hd_buf b = HD_BUF_INIT;
 	header(&b, v);
-	hd_buf_printf(&b, ",\n  \"shown\": %" PRId64 ",\n  \"dropped_nodes\": %" PRIu32
-			  ",\n  \"dropped_cutoff\": %" PRId64 ",\n  \"orig_count\": %" PRIu32
-			  ",\n  \"rows\": [",
-		      hd_view_shown(v, t->shown), t->dropped_nodes,
-		      hd_view_shown(v, t->dropped_cutoff), t->orig_count);
+	trim_fields(&b, v, t->shown, t->dropped_nodes, t->dropped_cutoff, t->orig_count);
+	hd_buf_append(&b, ",\n  \"rows\": [", 13);
 	for (uint32_t i = 0; i < t->n_rows; i++) {
 		const struct hd_top_row *r = &t->rows[i];
 		hd_buf_append(&b, i ? ",\n    {" : "\n    {", i ? 7 : 6);
@@ -193,7 +201,8 @@ enum hd_status hd_render_peek_json(const struct hd_view *v, const struct hd_peek
 		return hd_error_set(err, HD_ERR_USAGE, "nothing to render");
 	struct hd_buf b = HD_BUF_INIT;
 	header(&b, v);
-	hd_buf_printf(&b, ",\n  \"shown\": %" PRId64 ",\n  \"entries\": [", hd_view_shown(v, pk->shown));
+	trim_fields(&b, v, pk->shown, pk->dropped_nodes, pk->dropped_cutoff, pk->orig_count);
+	hd_buf_append(&b, ",\n  \"entries\": [", 16);
 	for (uint32_t i = 0; i < pk->n_entries; i++) {
 		const struct hd_peek_entry *e = &pk->entries[i];
 		hd_buf_append(&b, i ? ",\n    {" : "\n    {", i ? 7 : 6);

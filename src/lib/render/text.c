@@ -386,7 +386,8 @@ enum hd_status hd_render_peek_text(const struct hd_view *v, const struct hd_peek
 	static const char legend[] =
 		"      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t \n";
 	struct hd_buf b = HD_BUF_INIT;
-	hd_report_labels(&b, v, pk->unit, pk->shown, 0, 0, 0, 0);
+	hd_report_labels(&b, v, pk->unit, pk->shown, pk->n_nodes, pk->orig_count, pk->dropped_nodes,
+			 pk->dropped_cutoff);
 	hd_buf_append(&b, sep, sizeof(sep) - 1);
 	hd_buf_append(&b, legend, sizeof(legend) - 1);
 	int64_t sum = 0;
