@@ -13,15 +13,13 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
+	hd_cli_report_usage(f,
 		"usage: heapdoc peek [OPTIONS] REGEX PROFILE...\n"
 		"\n"
 		"For each row whose name matches REGEX (a regular expression, unanchored),\n"
 		"prints who calls it and what it calls, with the memory flowing along each\n"
 		"call, as `go tool pprof -peek REGEX` does.  No rows are trimmed.\n"
-		"\n");
-	hd_cli_report_help(f);
-	fprintf(f,
+		"\n",
 		"\n"
 		"exit status: 0 success; 1 an input could not be read or decoded, the output\n"
 		"written, or nothing matched REGEX; 2 bad command line.\n");

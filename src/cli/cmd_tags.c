@@ -14,7 +14,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
+	hd_cli_report_usage(f,
 		"usage: heapdoc tags [OPTIONS] PROFILE...\n"
 		"\n"
 		"For each label key of the samples, its total and each value's share of the\n"
@@ -24,27 +24,15 @@ static void usage(FILE *f)
 		"Numeric values are scaled to -unit; values that print the same are one\n"
 		"entry (JSON keeps the exact numbers).  -nodecount, -nodefraction and the\n"
 		"granularity do not apply.\n"
-		"\n");
-	hd_cli_report_help(f);
-	fprintf(f,
-		"\n"
-		"exit status: 0 success; 1 an input could not be read or decoded, or the\n"
-		"output written; 2 bad command line.\n");
+		"\n",
+		NULL);
 }
 
 static int render_tags(struct hd_view *v, struct hd_cli_report *r, void *ctx,
 		       struct hd_cli_output *out)
 {
 	(void)ctx;
-	struct hd_error err = {0};
-	out->free_text = hd_report_text_free;
-	if ((r->format == HD_CLI_FORMAT_JSON
-		     ? hd_render_tags_json(v, &out->text, &out->len, &err)
-		     : hd_render_tags_text(v, &out->text, &out->len, &err)) != HD_OK) {
-		hd_cli_error("tags: %s", err.msg);
-		return HD_EXIT_ERROR;
-	}
-	return HD_EXIT_OK;
+	return hd_cli_render_view(v, r, "tags", hd_render_tags_text, hd_render_tags_json, out);
 }
 
 int cmd_tags(int argc, char **argv)

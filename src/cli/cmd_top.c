@@ -13,19 +13,15 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
+	hd_cli_report_usage(f,
 		"usage: heapdoc top [OPTIONS] PROFILE...\n"
 		"\n"
 		"Lists the functions (or lines, files...) holding the most memory, exactly\n"
 		"as `go tool pprof -top` does: flat (allocated right there), cum (there and\n"
 		"in everything it calls), their share of the total, rows sorted by flat.\n"
 		"Rows whose cum is below -nodefraction of the total are dropped and counted.\n"
-		"\n");
-	hd_cli_report_help(f);
-	fprintf(f,
-		"\n"
-		"exit status: 0 success; 1 an input could not be read or decoded, or the\n"
-		"output written; 2 bad command line (options, regexps, sample index).\n");
+		"\n",
+		NULL);
 }
 
 static int render_top(struct hd_view *v, struct hd_cli_report *r, void *ctx,

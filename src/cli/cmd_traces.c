@@ -13,18 +13,14 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
+	hd_cli_report_usage(f,
 		"usage: heapdoc traces [OPTIONS] PROFILE...\n"
 		"\n"
 		"Prints every sample - its value, its labels (bytes: the object size) and its\n"
 		"stack, leaf first, inlined frames marked (inline) - as `go tool pprof\n"
 		"-traces` does.  -nodefraction and -nodecount do not apply.\n"
-		"\n");
-	hd_cli_report_help(f);
-	fprintf(f,
-		"\n"
-		"exit status: 0 success; 1 an input could not be read or decoded, or the\n"
-		"output written; 2 bad command line.\n");
+		"\n",
+		NULL);
 }
 
 /* As pprof's printTraces: no trimPath on traces. */
@@ -38,15 +34,7 @@ static int render_traces(struct hd_view *v, struct hd_cli_report *r, void *ctx,
 			 struct hd_cli_output *out)
 {
 	(void)ctx;
-	struct hd_error err = {0};
-	out->free_text = hd_report_text_free;
-	if ((r->format == HD_CLI_FORMAT_JSON
-		     ? hd_render_traces_json(v, &out->text, &out->len, &err)
-		     : hd_render_traces_text(v, &out->text, &out->len, &err)) != HD_OK) {
-		hd_cli_error("traces: %s", err.msg);
-		return HD_EXIT_ERROR;
-	}
-	return HD_EXIT_OK;
+	return hd_cli_render_view(v, r, "traces", hd_render_traces_text, hd_render_traces_json, out);
 }
 
 int cmd_traces(int argc, char **argv)

@@ -14,7 +14,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
+	hd_cli_report_usage(f,
 		"usage: heapdoc tree [OPTIONS] PROFILE...\n"
 		"\n"
 		"The call graph as text, as `go tool pprof -tree` prints it: for each row\n"
@@ -22,12 +22,8 @@ static void usage(FILE *f)
 		"along each call.  Trimmed as pprof trims this report: -nodecount defaults\n"
 		"to 80, rows below -nodefraction and call edges below -edgefraction are\n"
 		"left out (a call edge across dropped rows is kept); -trim=false keeps all.\n"
-		"\n");
-	hd_cli_report_help(f);
-	fprintf(f,
-		"\n"
-		"exit status: 0 success; 1 an input could not be read or decoded, or the\n"
-		"output written; 2 bad command line.\n");
+		"\n",
+		NULL);
 }
 
 static int render_tree(struct hd_view *v, struct hd_cli_report *r, void *ctx,

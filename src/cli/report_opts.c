@@ -81,6 +81,31 @@ static const struct option shared_options[] = {
 	{"help", no_argument, NULL, OPT_HELP},
 };
 
+void hd_cli_report_usage(FILE *f, const char *intro, const char *exit_help)
+{
+	fputs(intro, f);
+	hd_cli_report_help(f);
+	fputs(exit_help ? exit_help
+			: "\n"
+			  "exit status: 0 success; 1 an input could not be read or decoded, or the\n"
+			  "output written; 2 bad command line (options, regexps, sample index).\n",
+	      f);
+}
+
+int hd_cli_render_view(const struct hd_view *v, const struct hd_cli_report *r, const char *cmd,
+		       hd_cli_view_render_fn text, hd_cli_view_render_fn json,
+		       struct hd_cli_output *out)
+{
+	struct hd_error err = {0};
+	out->free_text = hd_report_text_free;
+	if ((r->format == HD_CLI_FORMAT_JSON ? json : text)(v, &out->text, &out->len, &err) !=
+	    HD_OK) {
+		hd_cli_error("%s: %s", cmd, err.msg);
+		return HD_EXIT_ERROR;
+	}
+	return HD_EXIT_OK;
+}
+
 void hd_cli_report_help(FILE *f)
 {
 	fprintf(f,

@@ -56,6 +56,11 @@ int hd_cli_report_parse(int argc, char **argv, const struct hd_cli_extra *extra,
 /* The help text of the shared options, for a command's usage(). */
 void hd_cli_report_help(FILE *f);
 
+/* A report command's whole --help: `intro` (the usage line and what the
+ * command does, ending in an empty line), the shared options, then
+ * `exit_help` or, when NULL, the exit statuses of top and the like. */
+void hd_cli_report_usage(FILE *f, const char *intro, const char *exit_help);
+
 /* Loads the sources (summed) and bases (subtracted) into one profile;
  * prints the error and returns NULL on failure. */
 struct hd_profile *hd_cli_report_load(struct hd_cli_report *r);
@@ -87,6 +92,16 @@ struct hd_cli_output {
 };
 typedef int (*hd_cli_render_fn)(struct hd_view *v, struct hd_cli_report *r, void *ctx,
 				struct hd_cli_output *out);
+
+/* A renderer of a view alone (traces, tags). */
+typedef enum hd_status (*hd_cli_view_render_fn)(const struct hd_view *v, char **out_ret,
+					      size_t *len_ret, struct hd_error *err);
+
+/* A render callback's body for such a report: text or r->format's JSON
+ * into *out; prints "CMD: error" and returns HD_EXIT_ERROR on failure. */
+int hd_cli_render_view(const struct hd_view *v, const struct hd_cli_report *r, const char *cmd,
+		       hd_cli_view_render_fn text, hd_cli_view_render_fn json,
+		       struct hd_cli_output *out);
 
 /*
  * Runs a report command end to end - parse argv (hd_cli_report_parse), load

@@ -144,17 +144,23 @@ static int cmp_key_name(const void *a, const void *b)
 	return c ? c : hd_str_cmp(x->name, y->name);
 }
 
-/* graph.SortTags(tags, true) within a key: |flat| descending, then name. */
-static int cmp_key_flat(const void *a, const void *b)
+/* By key, then |flat| descending (graph.SortTags within a key); 0 when
+ * both are equal. */
+static int cmp_key_then_flat(const struct tag *x, const struct tag *y)
 {
-	const struct tag *x = a, *y = b;
 	int c = hd_str_cmp(x->key, y->key);
 	if (c)
 		return c;
 	int64_t fx = abs_go(x->flat), fy = abs_go(y->flat);
-	if (fx != fy)
-		return fx > fy ? -1 : 1;
-	return hd_str_cmp(x->name, y->name);
+	return fx == fy ? 0 : fx > fy ? -1 : 1;
+}
+
+/* graph.SortTags(tags, true) within a key: |flat| descending, then name. */
+static int cmp_key_flat(const void *a, const void *b)
+{
+	const struct tag *x = a, *y = b;
+	int c = cmp_key_then_flat(x, y);
+	return c ? c : hd_str_cmp(x->name, y->name);
 }
 
 /* Formats the numeric values with their key's unit, then merges the
@@ -323,12 +329,9 @@ enum hd_status hd_render_tags_text(const struct hd_view *v, char **out_ret, size
 static int cmp_json(const void *a, const void *b)
 {
 	const struct tag *x = a, *y = b;
-	int c = hd_str_cmp(x->key, y->key);
+	int c = cmp_key_then_flat(x, y);
 	if (c)
 		return c;
-	int64_t fx = abs_go(x->flat), fy = abs_go(y->flat);
-	if (fx != fy)
-		return fx > fy ? -1 : 1;
 	if (x->is_num != y->is_num)
 		return x->is_num ? -1 : 1;
 	if (x->is_num)
