@@ -176,7 +176,8 @@ EOF
 		compare tags $a "$prof"
 	done
 	for a in "" "-lines" "-nodecount=5" "-nodefraction=0.05 -edgefraction=0.02" "-cum -nodecount=7 -files" \
-		"-trim=false -noinlines" "-focus=main -hide=runtime" "-diff_base=$base" "-base=$base -lines"; do
+		"-trim=false -noinlines" "-focus=main -hide=runtime" "-diff_base=$base" "-base=$base -lines" \
+		"-drop_negative -base=$base" "-drop_negative -diff_base=$base -edgefraction=0.05 -lines"; do
 		# shellcheck disable=SC2086
 		compare tree $a "$prof"
 	done

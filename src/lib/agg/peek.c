@@ -145,10 +145,14 @@ static enum hd_status build(const struct hd_view *v, const struct hd_report_opti
 	if (st != HD_OK)
 		goto out;
 	/* TrimLowFrequencyEdges (the cutoff is 0 untrimmed): dropped edges
-	 * become "no edge" for both ends. */
+	 * become "no edge" for both ends.  pprof walks the In edges of the
+	 * graph's nodes only, so an edge into a node outside the graph (one
+	 * -drop_negative left out, or one with zero flat and cum) stays
+	 * whatever its weight. */
 	size_t kept = 0;
 	for (size_t k = 0; k < edges.n; k++)
-		if (uabs(edges.items[k].weight) >= (uint64_t)g.edge_cutoff)
+		if (!g.in_graph[edges.items[k].dst] ||
+		    uabs(edges.items[k].weight) >= (uint64_t)g.edge_cutoff)
 			edges.items[kept++] = edges.items[k];
 	edges.n = kept;
 	/* Count, then place each edge in its caller's and callee's lists. */
