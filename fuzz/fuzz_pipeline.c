@@ -5,7 +5,7 @@
  * frames, relative percentages and a divisor, label show/hide); the
  * rest is a profile in any format.  Every renderer runs on what decoded:
  * pprof's reports (a view with the chosen granularity, then top, traces,
- * peek, tree and tags as text and JSON), folded stacks and the SVG flame graph (each
+ * peek, tree, tags and list as text and JSON), folded stacks and the SVG flame graph (each
  * checked for what the header promises: no raw control bytes from names),
  * and the proto writer, whose output must decode again to a profile with
  * the same number of sample types.  The diagnosis runs too (classification
@@ -65,8 +65,27 @@ static void check_report(enum hd_status st, char *out, size_t len, bool json)
 	hd_report_text_free(out);
 }
 
+/* -list's source files as the CLI reads them, with what an attacker could
+ * put in one: an escape sequence, markup, a DEL, a tab; files whose name
+ * starts with 'e' cannot be read, others have 40 lines. */
+static int list_source(void *ctx, const char *file, int64_t line, const char **text_ret,
+		       size_t *len_ret)
+{
+	(void)ctx;
+	static const char text[] = "\tx := \x1b]0;t\x07<b>\x7f";
+	if (file[0] == 'e' || file[0] == '/') {
+		*text_ret = "open e: \x1b[2J no such file";
+		return -1;
+	}
+	if (line < 1 || line > 40)
+		return 0;
+	*text_ret = text;
+	*len_ret = sizeof(text) - 1;
+	return 1;
+}
+
 /* pprof's reports: the aggregation (hashtab, node table, filters) and the
- * text/JSON renderers behind top, traces and peek. */
+ * text/JSON renderers behind top, traces, peek, tree, tags and list. */
 static void run_reports(const struct hd_profile *p, uint8_t opt)
 {
 	static const enum hd_granularity grans[] = {
@@ -131,6 +150,13 @@ static void run_reports(const struct hd_profile *p, uint8_t opt)
 		check_report(hd_render_peek_text(v, peek, &out, &len, &err), out, len, false);
 		check_report(hd_render_peek_json(v, peek, &out, &len, &err), out, len, true);
 		hd_peek_free(peek);
+	}
+	struct hd_list *list = NULL;
+	if (hd_view_list(v, NULL, ".?", &list, &err) == HD_OK) {
+		check_report(hd_render_list_text(v, list, list_source, NULL, &out, &len, &err), out,
+			     len, false);
+		check_report(hd_render_list_json(v, list, &out, &len, &err), out, len, true);
+		hd_list_free(list);
 	}
 	hd_view_free(v);
 }

@@ -377,6 +377,9 @@ struct hd_report_options {
 	 * them in graph reports (top, peek) but not in -traces; set it for
 	 * traces to match.  It also turns -trim_path and -source_path off. */
 	bool raw_paths;
+	/* pprof's ObjNames (set for -list): every node keeps its object file
+	 * and its function's start line, not only nameless ones. */
+	bool obj_names;
 	/* -trim_path: ':'-separated prefixes removed from file names in graph
 	 * reports (the first that matches; a '/' is added to each that lacks
 	 * one), before the /proc/self/cwd/ ones.  -source_path: ':'-separated
@@ -442,8 +445,10 @@ struct hd_node {
 	int64_t line;          /* -lines / -addresses, else 0 */
 	int64_t column;        /* -addresses only, when the profile has columns */
 	uint64_t address;      /* -addresses, else 0 */
-	struct hd_str objfile; /* mapping file, set only when name is empty */
-	int64_t start_line;    /* function start line, set only when name is empty */
+	struct hd_str objfile; /* mapping file, set only when name is empty
+				  (or with obj_names) */
+	int64_t start_line;    /* function start line, set only when name is
+				  empty (or with obj_names) */
 	struct hd_str label;   /* what pprof prints: "[address ]name[ file:line]",
 				  "file", "[objfile]" or "<unknown>" (raw bytes:
 				  escape before printing) */
@@ -621,6 +626,53 @@ void hd_peek_free(struct hd_peek *peek);
 enum hd_status hd_view_tree(const struct hd_view *view, const struct hd_report_options *options,
 			    struct hd_peek **peek_ret, struct hd_error *err);
 
+/*
+ * pprof's -list (source.go printSource) without the files: for each
+ * function whose name matches `regex` (name order) and each of its source
+ * files (name order), the flat and cum of its nodes there, the lines to
+ * show (from five before the first sampled line to five after the last,
+ * at least 1) and each sampled line's sums.  The view must be at line
+ * granularity, as pprof's -list forces.  A function without any file is
+ * one entry with an empty file ("No source information").  n_files 0:
+ * nothing matched (pprof errors out).  Returns HD_OK and *list_ret (free
+ * with hd_list_free()), HD_ERR_REGEX, HD_ERR_NOMEM.
+ */
+struct hd_list_line {
+	int64_t line;
+	int64_t flat, cum;
+};
+
+struct hd_list_file {
+	struct hd_str function;
+	struct hd_str file; /* the node's (after -trim_path); empty: no source */
+	int64_t flat, cum;
+	int64_t start, end; /* lines to show, inclusive */
+	struct hd_list_line *lines; /* sampled lines, ascending */
+	uint32_t n_lines;
+};
+
+struct hd_list {
+	struct hd_list_file *files;
+	uint32_t n_files;
+	int64_t total;
+};
+
+enum hd_status hd_view_list(const struct hd_view *view, const struct hd_report_options *options,
+			    const char *regex, struct hd_list **list_ret, struct hd_error *err);
+void hd_list_free(struct hd_list *list);
+
+/*
+ * Paths as pprof treats them.  hd_path_clean: Go's filepath.Clean for
+ * '/'-separated paths into out (len + 2 bytes), returning its length.
+ * hd_path_trim: pprof's trimPath (report package): with no trim_path, the
+ * first source_path directory whose last element occurs in the path as
+ * "/elem/" cuts everything up to it; else the first trim_path prefix, or
+ * /proc/self/cwd/, is removed.  Both lists ':'-separated, NULL or "" for
+ * none.  Returns the offset of the remaining suffix of path.
+ */
+size_t hd_path_clean(char *out, const char *path, size_t len);
+size_t hd_path_trim(const char *path, size_t len, const char *trim_path, const char *source_path);
+
 /* ---- rendering ---- */
 
 /*
@@ -655,6 +707,35 @@ enum hd_status hd_render_peek_text(const struct hd_view *view, const struct hd_p
 enum hd_status hd_render_peek_json(const struct hd_view *view, const struct hd_peek *peek,
 				   char **out_ret, size_t *len_ret, struct hd_error *err);
 void hd_report_text_free(char *text);
+
+/*
+ * Line `line` (from 1) of source file `file` as -list reads it: returns 1
+ * with the line, without its newline, in *text_ret / *len_ret (valid until
+ * the next call); 0 when the file has no such line; -1 when the file
+ * cannot be read, with the message in *text_ret.  Line 0 asks only whether
+ * an earlier call found the file unreadable (-1) or not (0), without
+ * reading it.  The library does no I/O: the CLI finds files as pprof does
+ * (-source_path, -trim_path).
+ */
+typedef int (*hd_list_source_fn)(void *ctx, const char *file, int64_t line,
+				 const char **text_ret, size_t *len_ret);
+
+/*
+ * pprof's -list text: "Total: T", then per entry "ROUTINE ======... F in
+ * FILE", its flat and cum with cum's share of the total, and each source
+ * line from start to end (stopping at the file's last line) as "FLAT CUM
+ * LINE:text", "." for zero; " Error: MESSAGE" when the file cannot be
+ * read.  Values use -unit as given ("minimum": each value on its own).
+ * Source lines are escaped for the terminal, tabs kept.
+ */
+enum hd_status hd_render_list_text(const struct hd_view *view, const struct hd_list *list,
+				   hd_list_source_fn source, void *ctx, char **out_ret,
+				   size_t *len_ret, struct hd_error *err);
+/* JSON of the same: {"sample_type", "unit", "total", "granularity",
+ * "routines": [{"function", "file", "flat", "cum", "lines": [{"line",
+ * "flat", "cum"}]}]}, the sampled lines only, no source text. */
+enum hd_status hd_render_list_json(const struct hd_view *view, const struct hd_list *list,
+				   char **out_ret, size_t *len_ret, struct hd_error *err);
 
 /*
  * pprof's -tags (report.go printTags): for each label key of the view's

@@ -35,16 +35,9 @@ static int render_peek(struct hd_view *v, struct hd_cli_report *r, void *ctx,
 	int rc = HD_EXIT_OK;
 	out->free_text = hd_report_text_free;
 	enum hd_status st = hd_view_peek(v, &r->ropt, regex, &pk, &err);
-	if (st != HD_OK) {
-		char msg[2 * HD_ERROR_MSG_MAX];
-		hd_escape_terminal(msg, sizeof(msg), err.msg, strlen(err.msg));
-		hd_cli_error("peek: %s", msg);
-		rc = st == HD_ERR_REGEX ? HD_EXIT_USAGE : HD_EXIT_ERROR;
-	} else if (pk->n_entries == 0) {
-		char q[512];
-		hd_escape_terminal(q, sizeof(q), regex, strlen(regex));
-		hd_cli_error("peek: no matches found for regexp: %s", q);
-		rc = HD_EXIT_ERROR;
+	int done = hd_cli_regex_status("peek", st, &err, st == HD_OK && pk->n_entries > 0, regex);
+	if (done >= 0) {
+		rc = done;
 	} else if ((r->format == HD_CLI_FORMAT_JSON
 			    ? hd_render_peek_json(v, pk, &out->text, &out->len, &err)
 			    : hd_render_peek_text(v, pk, &out->text, &out->len, &err)) != HD_OK) {

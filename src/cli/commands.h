@@ -11,6 +11,7 @@ int cmd_diagnose(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_flame(int argc, char **argv);
 int cmd_folded(int argc, char **argv);
+int cmd_list(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_peek(int argc, char **argv);
 int cmd_top(int argc, char **argv);

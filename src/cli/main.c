@@ -22,6 +22,7 @@ static const struct hd_command commands[] = {
 	{"dump", cmd_dump, "print the decoded profile as text (pprof's Profile.String layout)"},
 	{"flame", cmd_flame, "draw an interactive SVG flame graph (differential with -base)"},
 	{"folded", cmd_folded, "print folded stacks for flamegraph.pl, inferno, speedscope"},
+	{"list", cmd_list, "the source of matching functions, per-line flat and cum (pprof -list)"},
 	{"merge", cmd_merge, "sum profiles (or subtract -base) into one profile.proto"},
 	{"peek", cmd_peek, "callers and callees of matching functions (pprof -peek)"},
 	{"tags", cmd_tags, "each label's values and their share: object sizes (pprof -tags)"},
@@ -42,8 +43,8 @@ static void usage(FILE *f)
 		"an http:// or https:// URL is fetched, as go tool pprof does:\n"
 		"heapdoc http://localhost:6060/debug/pprof/heap).\n"
 		"With no command, runs 'diagnose'.  pprof's -top, -text, -traces,\n"
-		"-peek RE, -tree, -tags, -raw and -proto anywhere on the line run top,\n"
-		"traces, peek, tree, tags, dump and merge (to stdout):\n"
+		"-peek RE, -list RE, -tree, -tags, -raw and -proto anywhere on the line\n"
+		"run top, traces, peek, list, tree, tags, dump and merge (to stdout):\n"
 		"heapdoc -base old.pb.gz -top new.pb.gz.\n"
 		"\n"
 		"commands:\n");
@@ -74,7 +75,8 @@ static const struct {
 	const char *flag, *command;
 } pprof_formats[] = {
 	{"-top", "top"}, {"-text", "top"}, {"-traces", "traces"}, {"-peek", "peek"},
-	{"-tree", "tree"}, {"-tags", "tags"}, {"-raw", "dump"}, {"-proto", "merge"},
+	{"-list", "list"}, {"-tree", "tree"}, {"-tags", "tags"}, {"-raw", "dump"},
+	{"-proto", "merge"},
 };
 
 static const char *pprof_format_command(const char *arg)
@@ -92,9 +94,9 @@ static const struct {
 	{" -dot -svg -gif -pdf -png -ps -web -eog -evince -gv -callgrind -kcachegrind ",
 	 "heapdoc draws no call graphs; 'heapdoc tree' prints one as text and 'heapdoc flame "
 	 "-o FILE.svg' draws a flame graph"},
-	{" -list -weblist -disasm ",
-	 "heapdoc has no source or assembly listings; 'heapdoc top -lines' ranks source "
-	 "lines and 'heapdoc diagnose --source-root=DIR' quotes them"},
+	{" -weblist -disasm ",
+	 "heapdoc has no web or assembly listings; 'heapdoc list REGEX' prints the source "
+	 "with per-line values"},
 	{" -topproto -comments ", "heapdoc has no such report"},
 	{" -http ", "heapdoc has no web UI; 'heapdoc flame -o FILE.svg' writes a self-contained "
 		    "flame graph to open in a browser"},
@@ -120,8 +122,9 @@ static const char *pprof_unsupported_hint(const char *arg)
 /*
  * `heapdoc [OPTIONS] -top [OPTIONS] PROFILE...`, pprof's command line: the
  * one format flag (before a "--") becomes the command, the other arguments
- * follow it in order; -peek's regexp moves to the front, -proto writes to
- * stdout ("-o -") as pprof does unless -o/-output is given.  Returns -1
+ * follow it in order; the regexp of -peek and -list moves to the front,
+ * -proto writes to stdout ("-o -") as pprof does unless -o/-output is
+ * given.  Returns -1
  * when the line has no such flag, else the command's exit status.
  */
 static int run_pprof_style(int argc, char **argv)
@@ -152,9 +155,11 @@ static int run_pprof_style(int argc, char **argv)
 	}
 	if (at < 0)
 		return -1;
-	bool peek = strcmp(name, "peek") == 0, proto = strcmp(name, "merge") == 0;
-	if (peek && at + 1 >= argc) {
-		hd_cli_error("option '-peek' needs a value (a regexp; see 'heapdoc peek --help')");
+	bool regex = strcmp(name, "peek") == 0 || strcmp(name, "list") == 0;
+	bool proto = strcmp(name, "merge") == 0;
+	if (regex && at + 1 >= argc) {
+		hd_cli_error("option '%s' needs a value (a regexp; see 'heapdoc %s --help')", argv[at],
+			     name);
 		return HD_EXIT_USAGE;
 	}
 	char **nargv = calloc((size_t)argc + 3, sizeof(*nargv));
@@ -164,10 +169,10 @@ static int run_pprof_style(int argc, char **argv)
 	}
 	int n = 0;
 	nargv[n++] = (char *)name;
-	if (peek)
+	if (regex)
 		nargv[n++] = argv[at + 1];
 	for (int i = 1; i < argc; i++)
-		if (i != at && !(peek && i == at + 1))
+		if (i != at && !(regex && i == at + 1))
 			nargv[n++] = argv[i];
 	if (proto && !output) {
 		nargv[n++] = (char *)"-o";

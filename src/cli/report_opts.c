@@ -106,6 +106,24 @@ int hd_cli_render_view(const struct hd_view *v, const struct hd_cli_report *r, c
 	return HD_EXIT_OK;
 }
 
+int hd_cli_regex_status(const char *cmd, enum hd_status st, const struct hd_error *err,
+			bool matched, const char *regex)
+{
+	if (st != HD_OK) {
+		char msg[2 * HD_ERROR_MSG_MAX];
+		hd_escape_terminal(msg, sizeof(msg), err->msg, strlen(err->msg));
+		hd_cli_error("%s: %s", cmd, msg);
+		return st == HD_ERR_REGEX ? HD_EXIT_USAGE : HD_EXIT_ERROR;
+	}
+	if (!matched) {
+		char q[512];
+		hd_escape_terminal(q, sizeof(q), regex, strlen(regex));
+		hd_cli_error("%s: no matches found for regexp: %s", cmd, q);
+		return HD_EXIT_ERROR;
+	}
+	return -1;
+}
+
 void hd_cli_report_help(FILE *f)
 {
 	fprintf(f,

@@ -104,6 +104,15 @@ int hd_cli_render_view(const struct hd_view *v, const struct hd_cli_report *r, c
 		       struct hd_cli_output *out);
 
 /*
+ * For the reports of a regexp (peek, list), after hd_view_peek/list gave
+ * `st` (and, when HD_OK, whether anything matched): prints pprof's errors
+ * - the library's (a bad regexp: exit 2, else 1) or "no matches found for
+ * regexp" (1) - and returns the exit code, or -1 to go on and render.
+ */
+int hd_cli_regex_status(const char *cmd, enum hd_status st, const struct hd_error *err,
+			bool matched, const char *regex);
+
+/*
  * Runs a report command end to end - parse argv (hd_cli_report_parse), load
  * and combine the sources, build the view, render(), write to -o or stdout -
  * and returns its exit code.  `prepare` (may be NULL) checks and adjusts

@@ -74,6 +74,8 @@ for f in "$dir/hostile-names.pb.gz" "$dir/hostile-names.txt"; do
 	done
 	has peek && run "peek $n" "" -- peek . "$f" && shows_names "peek $n" "$tmp/stdout"
 	has tree && run "tree $n" "" -- tree "$f" && shows_names "tree $n" "$tmp/stdout"
+	# list opens the files the profile names (as pprof does): only reads
+	has list && run "list $n" "" -- list . "$f"
 	for c in top diagnose; do
 		has $c || continue
 		for fmt in json markdown; do

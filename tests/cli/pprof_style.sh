@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # pprof_style.sh - `heapdoc [OPTIONS] -top PROFILE...`: pprof's output
-# format flags (-top, -text, -traces, -peek RE, -tree, -tags, -raw, -proto)
+# format flags (-top, -text, -traces, -peek RE, -list RE, -tree, -tags, -raw,
+# -proto)
 # anywhere on a command line without a command run the matching command with the other
 # arguments, byte for byte what the command itself prints; two formats, a
 # -peek without its regexp and format flags after "--" are handled as pprof
@@ -36,6 +37,7 @@ same "-symbolize=none -top $a" "top $a"
 same "-raw $a" "dump $a"
 same "-tags -tagfocus=bytes=1kb: $a" "tags -tagfocus=bytes=1kb: $a"
 same "-nodecount=3 -tree $a" "tree -nodecount=3 $a"
+same "-list main\\. -trim_path=heapdoc $a" "list main\\. -trim_path=heapdoc $a"
 same "-proto $a $b" "merge $a $b -o -"
 same "-proto -diff_base $b $a" "merge -diff_base $b $a -o -"
 # -proto writes what pprof would read back: a gzip'd profile.proto
@@ -68,7 +70,8 @@ expect 2 "^heapdoc: must set at most one output format \(-raw and -proto\)$" -ra
 expect 2 "^heapdoc: option '-peek' needs a value" "$a" -peek
 # pprof's formats heapdoc lacks: what to use instead
 expect 2 "^heapdoc: pprof's -svg is not supported: .*heapdoc flame" -svg "$a"
-expect 2 "^heapdoc: pprof's -list is not supported: .*top -lines" "$a" -list main
+expect 2 "^heapdoc: pprof's -weblist is not supported: .*heapdoc list REGEX" "$a" -weblist main
+expect 2 "^heapdoc: option '-list' needs a value" "$a" -list
 expect 2 "^heapdoc: pprof's -http is not supported: .*no web UI" -http=:8080 "$a"
 expect 2 "^heapdoc: must set at most one output format \(-tags and -top\)$" -tags -top "$a"
 expect 2 "^heapdoc: pprof's -dot is not supported: .*heapdoc tree" -dot "$a"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # top_errors.sh - every documented error of the report commands (top,
-# traces, tags, tree, peek) and of their shared options: the exit code (2 bad command
+# traces, tags, tree, peek, list) and of their shared options: the exit code (2 bad command
 # line, 1 unreadable input or output) and a one-line message naming the
 # problem; plus --help, pprof's warnings, -o, stdin and summing profiles.
 set -u
@@ -71,6 +71,13 @@ expect 2 "^heapdoc: peek: no profile given" peek main
 expect 2 "invalid peek regexp '\['" peek '[' "$prof"
 expect 1 "^heapdoc: peek: no matches found for regexp: zzz_none" peek zzz_none "$prof"
 expect 0 "" peek --help
+expect 2 "^heapdoc: list: no profile given" list main
+expect 2 "invalid list regexp '\['" list '[' "$prof"
+expect 1 "^heapdoc: list: no matches found for regexp: zzz_none" list zzz_none "$prof"
+expect 0 "" list --help
+expect 0 "" list -source_path=/nonexistent keepBlobs "$prof"
+grep -q "^ Error: could not find file .* on path /nonexistent$" "$tmp/out" ||
+	{ echo "FAIL list: no 'could not find file' line"; fails=$((fails + 1)); }
 
 # -o writes the file and nothing to stdout; '-' reads stdin; profiles sum.
 n=$((n + 1))

@@ -9,7 +9,7 @@
 # filter, tag ranges and regexps, -tagroot/-tagleaf, -tagshow/-taghide,
 # -relative_percentages, -divide_by, -unit, -trim=false, -edgefraction,
 # -trim_path/-source_path), and
-# `traces`, `peek`, `tree` and `tags` under a few, must print what pprof prints, byte for
+# `traces`, `peek`, `tree`, `tags` and `list` under a few, must print what pprof prints, byte for
 # byte - except the order of rows sharing flat and name, of peek edges of
 # weights w and -w and of tag values of sums w and -w, which pprof leaves
 # unspecified (cmptop -text/-peek/-tags compare those as sets).  A second
@@ -50,7 +50,8 @@ check_seed() {
 		fi
 	done
 	# compare KIND ARGS...: pprof -KIND ARGS vs heapdoc KIND ARGS; for peek
-	# the first ARG is the regexp (pprof: -peek RE, heapdoc: peek ... RE).
+	# and list the first ARG is the regexp (pprof: -peek RE, heapdoc: peek
+	# RE ...).
 	# pprof is not always deterministic: under -files it ordered two nodes
 	# of one file and equal cum either way (tree -cum -nodecount=7 -files,
 	# seed 7: 9 runs of 32 the other way), so a mismatch is retried with up
@@ -58,26 +59,26 @@ check_seed() {
 	compare() {
 		local kind=$1 re= try mode; shift
 		n=$((n + 1))
-		if [ "$kind" = peek ]; then
+		if [ "$kind" = peek ] || [ "$kind" = list ]; then
 			re=$1; shift
-			"$HEAPDOC" peek "$re" "$@" >"$w/h.txt" 2>"$w/h.err"
+			"$HEAPDOC" $kind "$re" "$@" >"$w/h.txt" 2>"$w/h.err"
 		else
 			"$HEAPDOC" $kind "$@" >"$w/h.txt" 2>"$w/h.err"
 		fi
 		for try in 1 2 3 4 5; do
-			if [ "$kind" = peek ]; then
-				$PPROF -peek "$re" -symbolize=none "$@" >"$w/p.txt" 2>/dev/null
+			if [ "$kind" = peek ] || [ "$kind" = list ]; then
+				$PPROF -$kind "$re" -symbolize=none "$@" >"$w/p.txt" 2>/dev/null
 			elif ! $PPROF -$kind -symbolize=none "$@" >"$w/p.txt" 2>"$w/p.err"; then
 				echo "FAIL seed $seed: $kind $*: pprof failed: $(head -1 "$w/p.err")"
 				return
 			fi
 			# -peek of a regexp no node matches prints nothing in both tools,
 			# and so does -tags when no kept sample has a label
-			if [ "$kind" != peek ] && [ "$kind" != tags ] && [ ! -s "$w/p.txt" ]; then
+			if [ "$kind" != peek ] && [ "$kind" != list ] && [ "$kind" != tags ] && [ ! -s "$w/p.txt" ]; then
 				echo "FAIL seed $seed: $kind $*: pprof printed nothing"
 				return
 			fi
-			if [ "$kind" != traces ]; then
+			if [ "$kind" != traces ] && [ "$kind" != list ]; then
 				mode=$kind
 				case $kind in top) mode=text ;; tree) mode=peek ;; esac
 				"$w/../cmptop" -$mode "$w/p.txt" "$w/h.txt" >"$w/diff" 2>&1 && return
@@ -181,6 +182,13 @@ EOF
 		# shellcheck disable=SC2086
 		compare tree $a "$prof"
 	done
+	# -list: genprof's files (/src/app/...) do not exist, so this checks
+	# the functions, files, values and pprof's error line; tests/cli
+	# goldens list real sources.
+	compare list main "$prof"
+	compare list '.' -noinlines "$prof"
+	compare list 'Cache|walk' -diff_base="$base" -unit=kB "$prof"
+	compare list 'runtime' -drop_negative -base="$base" "$prof"
 	compare peek main "$prof"
 	compare peek 'Cache|walk' -lines "$prof"
 	compare peek 'runtime\.m' -cum "$prof"

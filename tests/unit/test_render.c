@@ -4,8 +4,8 @@
  * lines File/Build ID/comments/Type/Doc/Time/Duration, Active filters with
  * pprof's 80-byte cut, Showing/Dropped lines, column padding, percentages,
  * the unit chosen from the smallest value, inline labels, label lines of
- * traces, the tabwriter blocks of -tags), escaping of a hostile name, and
- * the JSON shapes.  The expected
+ * traces, the tabwriter blocks of -tags, -list's routines and source
+ * lines), escaping of a hostile name, and the JSON shapes.  The expected
  * texts follow pprof's report.go format strings, worked out by hand.
  */
 #include <setjmp.h>
@@ -321,6 +321,101 @@ static void test_tags(void **state)
 	hd_profile_free(p);
 }
 
+/* -list's source files: /src/alloc.go has 18 lines "s1".."s18" (line 12
+ * with a tab and an escape sequence); anything else cannot be opened. */
+static int fake_source(void *ctx, const char *file, int64_t line, const char **text_ret,
+		       size_t *len_ret)
+{
+	static char buf[64];
+	(void)ctx;
+	if (strcmp(file, "/src/alloc.go") != 0) {
+		*text_ret = "open /src/evil.go: no such file or directory";
+		return -1;
+	}
+	if (line < 1 || line > 18)
+		return 0;
+	snprintf(buf, sizeof(buf), line == 12 ? "\ts%d\x1b[2J" : "s%d", (int)line);
+	*text_ret = buf;
+	*len_ret = strlen(buf);
+	return 1;
+}
+
+static void test_list(void **state)
+{
+	(void)state;
+	struct hd_profile *p = render_profile();
+	struct hd_report_options o;
+	hd_report_options_default(&o);
+	o.granularity = HD_GRANULARITY_LINES;
+	o.obj_names = true;
+	struct hd_view *v = view_of(p, &o);
+	struct hd_list *list = NULL;
+	struct hd_error err = {0};
+	assert_int_equal(hd_view_list(v, NULL, "main\\.(alloc|inl)|EVIL", &list, &err), HD_OK);
+	assert_int_equal(list->n_files, 3);
+	char *text = NULL;
+	assert_int_equal(hd_render_list_text(v, list, fake_source, NULL, &text, NULL, &err), HD_OK);
+	/* Functions by name (ESC sorts first); main.alloc from line 20 - 5,
+	 * cut at the file's last line; main.inl from 12 - 5 to 12 + 5. */
+	assert_string_equal(text,
+			    "Total: 4.50kB\n"
+			    "ROUTINE ======================== main.\\x1b[31mEVIL<b> in /src/evil.go\n"
+			    "      512B       512B (flat, cum) 11.11% of Total\n"
+			    " Error: open /src/evil.go: no such file or directory\n"
+			    "ROUTINE ======================== main.alloc in /src/alloc.go\n"
+			    "         0        3kB (flat, cum) 66.67% of Total\n"
+			    "         .          .     15:s15\n"
+			    "         .          .     16:s16\n"
+			    "         .          .     17:s17\n"
+			    "         .          .     18:s18\n"
+			    "ROUTINE ======================== main.inl in /src/alloc.go\n"
+			    "       3kB        3kB (flat, cum) 66.67% of Total\n"
+			    "         .          .      7:s7\n"
+			    "         .          .      8:s8\n"
+			    "         .          .      9:s9\n"
+			    "         .          .     10:s10\n"
+			    "         .          .     11:s11\n"
+			    "       3kB        3kB     12:\ts12\\x1b[2J\n"
+			    "         .          .     13:s13\n"
+			    "         .          .     14:s14\n"
+			    "         .          .     15:s15\n"
+			    "         .          .     16:s16\n"
+			    "         .          .     17:s17\n");
+	hd_report_text_free(text);
+	assert_int_equal(hd_render_list_json(v, list, &text, NULL, &err), HD_OK);
+	assert_non_null(strstr(text, "{\"function\": \"main.inl\", \"file\": \"/src/alloc.go\", "
+				     "\"flat\": 3072, \"cum\": 3072, \"lines\": [{\"line\": 12, "
+				     "\"flat\": 3072, \"cum\": 3072}]}"));
+	hd_report_text_free(text);
+	hd_list_free(list);
+	assert_int_equal(hd_view_list(v, NULL, "zzz", &list, &err), HD_OK);
+	assert_int_equal(list->n_files, 0);
+	hd_list_free(list);
+	assert_int_equal(hd_view_list(v, NULL, "(", &list, &err), HD_ERR_REGEX);
+	hd_view_free(v);
+	hd_profile_free(p);
+
+	/* A function without a file: "No source information"; its JSON file
+	 * is "" (it was a NULL string until the pipeline fuzzer said so). */
+	struct fx f;
+	fx_init_types(&f, true, 1, "inuse_space/bytes");
+	uint32_t ln = fx_loc1(&f, fx_fn(&f, "main.nofile", ""), 3);
+	fx_sample(&f, 100, 1, ln);
+	p = fx_finish(&f);
+	v = view_of(p, &o);
+	assert_int_equal(hd_view_list(v, NULL, "nofile", &list, &err), HD_OK);
+	assert_int_equal(hd_render_list_text(v, list, fake_source, NULL, &text, NULL, &err), HD_OK);
+	assert_string_equal(text, "Total: 100B\nNo source information for main.nofile\n");
+	hd_report_text_free(text);
+	assert_int_equal(hd_render_list_json(v, list, &text, NULL, &err), HD_OK);
+	assert_non_null(strstr(text, "{\"function\": \"main.nofile\", \"file\": \"\", \"flat\": 100, "
+				     "\"cum\": 100, \"lines\": []}"));
+	hd_report_text_free(text);
+	hd_list_free(list);
+	hd_view_free(v);
+	hd_profile_free(p);
+}
+
 static void test_render_errors(void **state)
 {
 	(void)state;
@@ -334,6 +429,9 @@ static void test_render_errors(void **state)
 	assert_int_equal(hd_render_peek_json(NULL, NULL, &text, NULL, &err), HD_ERR_USAGE);
 	assert_int_equal(hd_render_tags_text(NULL, &text, NULL, &err), HD_ERR_USAGE);
 	assert_int_equal(hd_render_tags_json(NULL, &text, NULL, &err), HD_ERR_USAGE);
+	assert_int_equal(hd_render_list_text(NULL, NULL, NULL, NULL, &text, NULL, &err), HD_ERR_USAGE);
+	assert_int_equal(hd_render_list_json(NULL, NULL, &text, NULL, &err), HD_ERR_USAGE);
+	assert_int_equal(hd_view_list(NULL, NULL, ".", NULL, &err), HD_ERR_USAGE);
 	assert_int_equal(hd_view_top(NULL, NULL, NULL, &err), HD_ERR_USAGE);
 	assert_null(text);
 	hd_report_text_free(NULL);
@@ -352,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_traces),
 		cmocka_unit_test(test_peek),
 		cmocka_unit_test(test_tags),
+		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_render_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

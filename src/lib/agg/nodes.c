@@ -229,7 +229,7 @@ static bool strip_dir_prefix(struct hd_str *p, struct hd_str prefix)
  * trims its functions' file names again each time it rebuilds its graph
  * (newTrimmedGraph); heapdoc trims once (docs/internals/aggregate.md).
  */
-static struct hd_str trim_path(struct hd_str p, const char *trim, const char *search)
+static struct hd_str trim_path_str(struct hd_str p, const char *trim, const char *search)
 {
 	struct hd_str e;
 	if (!trim) {
@@ -250,6 +250,21 @@ static struct hd_str trim_path(struct hd_str p, const char *trim, const char *se
 		if (strip_dir_prefix(&p, hd_str_c(prefixes[i])))
 			return p;
 	return p;
+}
+
+size_t hd_path_clean(char *out, const char *path, size_t len)
+{
+	return clean_path(out, path, len);
+}
+
+size_t hd_path_trim(const char *path, size_t len, const char *trim_path, const char *source_path)
+{
+	if (trim_path && !*trim_path)
+		trim_path = NULL;
+	if (source_path && !*source_path)
+		source_path = NULL;
+	struct hd_str t = trim_path_str((struct hd_str){path, len}, trim_path, source_path);
+	return (size_t)(t.ptr - path);
 }
 
 /* ------------------------------------------------------------------------
@@ -341,7 +356,7 @@ static bool prepare_function(struct builder *b, uint32_t f)
 	if (b->filename && fn->filename.len) {
 		const struct hd_report_options *o = &b->v->options;
 		struct hd_str t = o->raw_paths ? fn->filename
-					       : trim_path(fn->filename, o->trim_path, o->source_path);
+					       : trim_path_str(fn->filename, o->trim_path, o->source_path);
 		char *buf = hd_arena_alloc(b->v->arena, t.len + 3);
 		if (!buf)
 			return false;
@@ -426,15 +441,17 @@ static enum hd_status node_for(struct builder *b, const struct hd_location *loc,
 	k.line = b->linenumber ? line->line : 0;
 	k.column = b->column ? line->column : 0;
 	uint64_t name_hash = b->name_hash[f];
-	if (k.name.len == 0) {
-		/* nodeInfo keeps the object file and start line of nameless
-		 * functions (pprof's ObjNames rule). */
+	/* nodeInfo keeps the object file and start line of nameless
+	 * functions, and of all under ObjNames (-list). */
+	bool obj = b->v->options.obj_names;
+	if (k.name.len == 0 || obj) {
 		k.objfile = objfile;
 		k.start_line = fn->start_line;
-		name_hash = 0;
-	} else {
-		obj_hash = 0;
 	}
+	if (k.name.len == 0)
+		name_hash = 0;
+	else if (!obj)
+		obj_hash = 0;
 	return intern(b, &k, key_hash(b, name_hash, b->file_hash[f], obj_hash, &k), id_ret, err);
 }
 

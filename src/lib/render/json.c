@@ -1,5 +1,6 @@
 /*
- * json.c - the JSON forms of -top, -traces and -peek for scripts and CI:
+ * json.c - the JSON forms of -top, -traces, -peek, -tree and -list for
+ * scripts and CI:
  * the same numbers as the text reports, as exact integers in the sample
  * type's own unit (no scaling, no rounding), with names split into their
  * parts (function, file, line) and pprof's display label alongside.  The
@@ -215,5 +216,32 @@ enum hd_status hd_render_peek_json(const struct hd_view *v, const struct hd_peek
 		hd_buf_putc(&b, '}');
 	}
 	hd_buf_append(&b, pk->n_entries ? "\n  ]\n}\n" : "]\n}\n", pk->n_entries ? 7 : 4);
+	return hd_report_finish(&b, out_ret, len_ret, err);
+}
+
+enum hd_status hd_render_list_json(const struct hd_view *v, const struct hd_list *list,
+				   char **out_ret, size_t *len_ret, struct hd_error *err)
+{
+	if (!v || !list || !out_ret)
+		return hd_error_set(err, HD_ERR_USAGE, "nothing to render");
+	struct hd_buf b = HD_BUF_INIT;
+	header(&b, v);
+	hd_buf_append(&b, ",\n  \"routines\": [", 17);
+	for (uint32_t i = 0; i < list->n_files; i++) {
+		const struct hd_list_file *f = &list->files[i];
+		hd_buf_append(&b, i ? ",\n    {\"function\": " : "\n    {\"function\": ", i ? 19 : 18);
+		put_str(&b, f->function);
+		hd_buf_append(&b, ", \"file\": ", 10);
+		put_str(&b, f->file);
+		hd_buf_printf(&b, ", \"flat\": %" PRId64 ", \"cum\": %" PRId64 ", \"lines\": [",
+			      hd_view_shown(v, f->flat), hd_view_shown(v, f->cum));
+		for (uint32_t k = 0; k < f->n_lines; k++)
+			hd_buf_printf(&b, "%s{\"line\": %" PRId64 ", \"flat\": %" PRId64
+					  ", \"cum\": %" PRId64 "}",
+				      k ? ", " : "", f->lines[k].line, hd_view_shown(v, f->lines[k].flat),
+				      hd_view_shown(v, f->lines[k].cum));
+		hd_buf_append(&b, "]}", 2);
+	}
+	hd_buf_append(&b, list->n_files ? "\n  ]\n}\n" : "]\n}\n", list->n_files ? 7 : 4);
 	return hd_report_finish(&b, out_ret, len_ret, err);
 }

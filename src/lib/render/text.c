@@ -1,6 +1,7 @@
 /*
  * text.c - pprof's text reports, byte for byte: -top (internal/report/
- * report.go printText), -traces (printTraces) and -peek (printTree), with
+ * report.go printText), -traces (printTraces), -peek and -tree
+ * (printTree) and -list (source.go printSource), with
  * the legend of ProfileLabels and reportLabels.  Values go through
  * agg/units.c (measurement.ScaledLabel, Percentage); Go's %10s pads by
  * runes, so padding counts runes too.  The only deliberate difference from
@@ -410,5 +411,97 @@ enum hd_status hd_render_peek_text(const struct hd_view *v, const struct hd_peek
 	}
 	if (pk->n_entries > 0)
 		hd_buf_append(&b, sep, sizeof(sep) - 1);
+	return hd_report_finish(&b, out_ret, len_ret, err);
+}
+
+/* ---- -list ---- */
+
+/* source.go valueOrDot: "." for zero. */
+static const char *value_or_dot(char *buf, const struct hd_view *v, int64_t x, const char *unit)
+{
+	return x == 0 ? "." : hd_report_value(buf, v, x, unit);
+}
+
+/* A source line, escaped for the terminal but with its tabs: Go source is
+ * indented with them and pprof prints them as they are. */
+static void put_source(struct hd_buf *b, const char *s, size_t len)
+{
+	size_t run = 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && s[i] != '\t')
+			continue;
+		hd_buf_put_terminal(b, s + run, i - run);
+		if (i < len)
+			hd_buf_putc(b, '\t');
+		run = i + 1;
+	}
+}
+
+enum hd_status hd_render_list_text(const struct hd_view *v, const struct hd_list *list,
+				   hd_list_source_fn source, void *ctx, char **out_ret,
+				   size_t *len_ret, struct hd_error *err)
+{
+	if (!v || !list || !source || !out_ret)
+		return hd_error_set(err, HD_ERR_USAGE, "nothing to render");
+	const char *unit = v->options.unit ? v->options.unit : "minimum";
+	struct hd_buf b = HD_BUF_INIT;
+	struct hd_buf path = HD_BUF_INIT;
+	char fv[HD_UNIT_LABEL_MAX], cv[HD_UNIT_LABEL_MAX], pct[32];
+	hd_buf_printf(&b, "Total: %s\n", hd_report_value(fv, v, list->total, unit));
+	for (uint32_t i = 0; i < list->n_files && !b.failed; i++) {
+		const struct hd_list_file *f = &list->files[i];
+		if (f->file.len == 0) {
+			hd_buf_append(&b, "No source information for ", 26);
+			put_term(&b, f->function);
+			hd_buf_putc(&b, '\n');
+			continue;
+		}
+		hd_buf_append(&b, "ROUTINE ======================== ", 33);
+		put_term(&b, f->function);
+		hd_buf_append(&b, " in ", 4);
+		put_term(&b, f->file);
+		hd_buf_putc(&b, '\n');
+		pad_left(&b, hd_report_value(fv, v, f->flat, unit), 10);
+		hd_buf_putc(&b, ' ');
+		pad_left(&b, hd_report_value(cv, v, f->cum, unit), 10);
+		hd_buf_printf(&b, " (flat, cum) %s of Total\n",
+			      hd_unit_percentage(pct, f->cum, list->total));
+		/* The callback takes a C string: a name holding NUL is cut there
+		 * (no such file exists anyway). */
+		path.len = 0;
+		if (!hd_buf_append(&path, f->file.ptr, f->file.len))
+			break;
+		/* With no line to show pprof reads nothing, but reports the
+		 * error of an earlier read of the same file (its reader keeps
+		 * them): line 0 asks for that alone. */
+		const char *text = NULL;
+		size_t len = 0;
+		int r = source(ctx, path.data, f->start > f->end ? 0 : f->start, &text, &len);
+		if (r < 0) {
+			hd_buf_append(&b, " Error: ", 8);
+			hd_buf_put_terminal(&b, text ? text : "", text ? strlen(text) : 0);
+			hd_buf_putc(&b, '\n');
+			continue;
+		}
+		uint32_t k = 0;
+		for (int64_t line = f->start; r > 0 && line <= f->end && !b.failed;) {
+			while (k < f->n_lines && f->lines[k].line < line)
+				k++;
+			bool hit = k < f->n_lines && f->lines[k].line == line;
+			pad_left(&b, value_or_dot(fv, v, hit ? f->lines[k].flat : 0, unit), 10);
+			hd_buf_putc(&b, ' ');
+			pad_left(&b, value_or_dot(cv, v, hit ? f->lines[k].cum : 0, unit), 10);
+			hd_buf_printf(&b, " %6" PRId64 ":", line);
+			put_source(&b, text, len);
+			hd_buf_putc(&b, '\n');
+			if (line >= f->end)
+				break;
+			line++;
+			r = source(ctx, path.data, line, &text, &len);
+		}
+	}
+	if (path.failed)
+		b.failed = true;
+	hd_buf_release(&path);
 	return hd_report_finish(&b, out_ret, len_ret, err);
 }
