@@ -79,11 +79,29 @@ static const struct {
 	{"-proto", "merge"},
 };
 
-static const char *pprof_format_command(const char *arg)
+/*
+ * The command of a format flag, or NULL.  -peek and -list take a regexp,
+ * which Go's flag package also accepts as -peek=RE, --peek RE and
+ * --peek=RE: *value_ret is then the part after '=' (else NULL, the regexp
+ * being the next argument).  The other flags are single-dash only:
+ * --top=N is diagnose's.
+ */
+static const char *pprof_format_command(const char *arg, const char **value_ret)
 {
-	for (size_t i = 0; i < sizeof(pprof_formats) / sizeof(pprof_formats[0]); i++)
-		if (strcmp(arg, pprof_formats[i].flag) == 0)
-			return pprof_formats[i].command;
+	*value_ret = NULL;
+	for (size_t i = 0; i < sizeof(pprof_formats) / sizeof(pprof_formats[0]); i++) {
+		const char *flag = pprof_formats[i].flag, *cmd = pprof_formats[i].command;
+		if (strcmp(arg, flag) == 0)
+			return cmd;
+		if (strcmp(cmd, "peek") != 0 && strcmp(cmd, "list") != 0)
+			continue;
+		const char *a = arg[0] == '-' && arg[1] == '-' ? arg + 1 : arg;
+		size_t n = strlen(flag);
+		if (strncmp(a, flag, n) == 0 && (a[n] == '\0' || a[n] == '=')) {
+			*value_ret = a[n] == '=' ? a + n + 1 : NULL;
+			return cmd;
+		}
+	}
 	return NULL;
 }
 
@@ -130,7 +148,7 @@ static const char *pprof_unsupported_hint(const char *arg)
 static int run_pprof_style(int argc, char **argv)
 {
 	int at = -1;
-	const char *name = NULL;
+	const char *name = NULL, *joined = NULL;
 	bool output = false;
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		/* -o FILE, -oFILE, -output[=]FILE, --output[=]FILE */
@@ -142,7 +160,8 @@ static int run_pprof_style(int argc, char **argv)
 				     argv[i], hint);
 			return HD_EXIT_USAGE;
 		}
-		const char *command = pprof_format_command(argv[i]);
+		const char *value;
+		const char *command = pprof_format_command(argv[i], &value);
 		if (!command)
 			continue;
 		if (at >= 0) {
@@ -152,12 +171,15 @@ static int run_pprof_style(int argc, char **argv)
 		}
 		at = i;
 		name = command;
+		joined = value;
 	}
 	if (at < 0)
 		return -1;
+	/* the regexp of -peek/-list: joined (-peek=RE) or the next argument */
 	bool regex = strcmp(name, "peek") == 0 || strcmp(name, "list") == 0;
+	bool next = regex && !joined;
 	bool proto = strcmp(name, "merge") == 0;
-	if (regex && at + 1 >= argc) {
+	if (next && at + 1 >= argc) {
 		hd_cli_error("option '%s' needs a value (a regexp; see 'heapdoc %s --help')", argv[at],
 			     name);
 		return HD_EXIT_USAGE;
@@ -170,9 +192,9 @@ static int run_pprof_style(int argc, char **argv)
 	int n = 0;
 	nargv[n++] = (char *)name;
 	if (regex)
-		nargv[n++] = argv[at + 1];
+		nargv[n++] = next ? argv[at + 1] : (char *)joined;
 	for (int i = 1; i < argc; i++)
-		if (i != at && !(regex && i == at + 1))
+		if (i != at && !(next && i == at + 1))
 			nargv[n++] = argv[i];
 	if (proto && !output) {
 		nargv[n++] = (char *)"-o";

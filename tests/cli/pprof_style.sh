@@ -38,6 +38,10 @@ same "-raw $a" "dump $a"
 same "-tags -tagfocus=bytes=1kb: $a" "tags -tagfocus=bytes=1kb: $a"
 same "-nodecount=3 -tree $a" "tree -nodecount=3 $a"
 same "-list main\\. -trim_path=heapdoc $a" "list main\\. -trim_path=heapdoc $a"
+# Go's flag package also takes -flag=value and --flag for -peek and -list
+same "-peek=main $a" "peek main $a"
+same "--list=keep -trim_path=heapdoc $a" "list keep -trim_path=heapdoc $a"
+same "--peek main -lines $a" "peek main -lines $a"
 same "-proto $a $b" "merge $a $b -o -"
 same "-proto -diff_base $b $a" "merge -diff_base $b $a -o -"
 # -proto writes what pprof would read back: a gzip'd profile.proto
