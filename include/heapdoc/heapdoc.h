@@ -630,9 +630,10 @@ enum hd_status hd_view_tree(const struct hd_view *view, const struct hd_report_o
  * pprof's -list (source.go printSource) without the files: for each
  * function whose name matches `regex` (name order) and each of its source
  * files (name order), the flat and cum of its nodes there, the lines to
- * show (from five before the first sampled line to five after the last,
- * at least 1) and each sampled line's sums.  The view must be at line
- * granularity, as pprof's -list forces.  A function without any file is
+ * show (from the function's start line - with the view's obj_names, as
+ * pprof's -list sets it - else five before the first sampled line, at
+ * least 1, to five after the last) and each sampled line's sums.  The view
+ * must be at line granularity, as pprof's -list forces.  A function without any file is
  * one entry with an empty file ("No source information").  n_files 0:
  * nothing matched (pprof errors out).  Returns HD_OK and *list_ret (free
  * with hd_list_free()), HD_ERR_REGEX, HD_ERR_NOMEM.

@@ -192,6 +192,13 @@ static inline int64_t hd_i64_add(int64_t a, int64_t b)
 	return (int64_t)((uint64_t)a + (uint64_t)b);
 }
 
+/* Go's abs64 (-x for negative x): INT64_MIN stays INT64_MIN, without C's
+ * undefined overflow. */
+static inline int64_t hd_i64_abs(int64_t a)
+{
+	return a < 0 ? (int64_t)(0 - (uint64_t)a) : a;
+}
+
 /*
  * A double from input arithmetic to an integer, saturating: C leaves a
  * conversion out of range (or of NaN) undefined.  NaN gives 0.

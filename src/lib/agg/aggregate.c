@@ -23,20 +23,9 @@
 #include "agg/units.h"
 #include "parts.h"
 
-static inline int64_t add_wrap(int64_t a, int64_t b)
-{
-	return (int64_t)((uint64_t)a + (uint64_t)b);
-}
-
 static inline uint64_t uabs(int64_t a)
 {
 	return a < 0 ? 0 - (uint64_t)a : (uint64_t)a;
-}
-
-/* Go's abs64 (wraps at INT64_MIN). */
-static inline int64_t abs_wrap(int64_t a)
-{
-	return (int64_t)uabs(a);
 }
 
 /* Go's int64(float64) on amd64: out of range gives INT64_MIN. */
@@ -125,16 +114,16 @@ static void values_walk(void *arg, unsigned index)
 				if (acc[id].seen == gen)
 					continue;
 				acc[id].seen = gen;
-				acc[id].cum = add_wrap(acc[id].cum, w);
+				acc[id].cum = hd_i64_add(acc[id].cum, w);
 				if (mean)
-					cum_div[id] = add_wrap(cum_div[id], dw);
+					cum_div[id] = hd_i64_add(cum_div[id], dw);
 			}
 		}
 		if (vs->n_locs) {
 			uint32_t leaf = nodes[lr[vs->locs[0]].first];
-			flat[leaf] = add_wrap(flat[leaf], w);
+			flat[leaf] = hd_i64_add(flat[leaf], w);
 			if (mean)
-				flat_div[leaf] = add_wrap(flat_div[leaf], dw);
+				flat_div[leaf] = hd_i64_add(flat_div[leaf], dw);
 		}
 	}
 }
@@ -180,11 +169,11 @@ enum hd_status hd_graph_values(const struct hd_view *v, struct hd_graph *g, stru
 		for (size_t id = 0; id < n; id++) {
 			int64_t cum = parts[0].acc[id].cum;
 			for (unsigned i = 1; i < k; i++) {
-				cum = add_wrap(cum, parts[i].acc[id].cum);
-				parts[0].flat[id] = add_wrap(parts[0].flat[id], parts[i].flat[id]);
+				cum = hd_i64_add(cum, parts[i].acc[id].cum);
+				parts[0].flat[id] = hd_i64_add(parts[0].flat[id], parts[i].flat[id]);
 				if (mean) {
-					g->flat_div[id] = add_wrap(g->flat_div[id], parts[i].flat_div[id]);
-					g->cum_div[id] = add_wrap(g->cum_div[id], parts[i].cum_div[id]);
+					g->flat_div[id] = hd_i64_add(g->flat_div[id], parts[i].flat_div[id]);
+					g->cum_div[id] = hd_i64_add(g->cum_div[id], parts[i].cum_div[id]);
 				}
 			}
 			g->cum[id] = cum;
@@ -307,16 +296,16 @@ enum hd_status hd_graph_trimmed(const struct hd_view *v, const struct hd_report_
 		if (o->drop_negative && is_negative(g, id))
 			continue;
 		g->order[n++] = id;
-		total_flat = add_wrap(total_flat, g->flat[id]);
+		total_flat = hd_i64_add(total_flat, g->flat[id]);
 	}
-	int64_t node_cutoff = abs_wrap(f2i((double)total_flat * nodefraction));
-	g->edge_cutoff = abs_wrap(f2i((double)total_flat * edgefraction));
-	g->dropped_cutoff = abs_wrap(f2i((double)v->total * nodefraction));
+	int64_t node_cutoff = hd_i64_abs(f2i((double)total_flat * nodefraction));
+	g->edge_cutoff = hd_i64_abs(f2i((double)total_flat * edgefraction));
+	g->dropped_cutoff = hd_i64_abs(f2i((double)v->total * nodefraction));
 	g->masked = false;
 	if (node_cutoff > 0) {
 		uint32_t k = 0;
 		for (uint32_t i = 0; i < n; i++)
-			if (abs_wrap(g->cum[g->order[i]]) >= node_cutoff)
+			if (hd_i64_abs(g->cum[g->order[i]]) >= node_cutoff)
 				g->order[k++] = g->order[i];
 		if (k != n) {
 			g->dropped_nodes = n - k;
@@ -362,9 +351,9 @@ void hd_graph_output_unit(const struct hd_graph *g, const char *requested, char 
 	int64_t min_value = 0;
 	for (uint32_t i = 0; i < g->n_order; i++) {
 		uint32_t id = g->order[i];
-		int64_t m = abs_wrap(hd_graph_flat_value(g, id));
+		int64_t m = hd_i64_abs(hd_graph_flat_value(g, id));
 		if (m == 0)
-			m = abs_wrap(hd_graph_cum_value(g, id));
+			m = hd_i64_abs(hd_graph_cum_value(g, id));
 		if (m > 0 && (min_value == 0 || m < min_value))
 			min_value = m;
 	}
@@ -456,7 +445,7 @@ enum hd_status hd_view_top(const struct hd_view *v, const struct hd_report_optio
 		/* TrimLowFrequencyEdges; the source may be a node the graph
 		 * does not list (a negative one under -drop_negative), as in
 		 * pprof, whose edge maps keep it. */
-		if (abs_wrap(it->weight) < g.edge_cutoff)
+		if (hd_i64_abs(it->weight) < g.edge_cutoff)
 			continue;
 		track[it->dst] |= it->inlined ? 1 : 2;
 	}
@@ -468,7 +457,7 @@ enum hd_status hd_view_top(const struct hd_view *v, const struct hd_report_optio
 		rows[i].cum = hd_graph_cum_value(&g, id);
 		rows[i].inlined = track[id] == 1;
 		rows[i].partial_inline = track[id] == 3;
-		shown = add_wrap(shown, rows[i].flat);
+		shown = hd_i64_add(shown, rows[i].flat);
 	}
 	struct hd_top *t = &box->top;
 	t->rows = rows;

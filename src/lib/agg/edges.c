@@ -16,11 +16,6 @@
 #include "agg/aggregate.h"
 #include "parts.h"
 
-static inline int64_t add_wrap(int64_t a, int64_t b)
-{
-	return (int64_t)((uint64_t)a + (uint64_t)b);
-}
-
 struct hd_locref *hd_locrefs_new(const struct hd_view *v)
 {
 	uint32_t n = v->profile->n_locations;
@@ -134,7 +129,7 @@ static void flush_way(struct hd_edges *e, struct slot_cache *c, int k, bool oute
 	if (!(c->flags[k] & SLOT_USED))
 		return;
 	struct hd_edge_item *it = &e->items[c->edge[k]];
-	it->weight = add_wrap(it->weight, c->acc[k]);
+	it->weight = hd_i64_add(it->weight, c->acc[k]);
 	if (c->flags[k] & SLOT_RESIDUAL)
 		it->residual = true;
 	if (outer)
@@ -219,7 +214,7 @@ static void edges_walk(void *arg, unsigned index)
 						m->gen = gen;
 						m->first_edge = c->edge[k];
 						m->repeated = false;
-						c->acc[k] = add_wrap(c->acc[k], w);
+						c->acc[k] = hd_i64_add(c->acc[k], w);
 						c->flags[k] |= SLOT_USED | (residual ? SLOT_RESIDUAL : 0);
 					} else {
 						if (!m->repeated) {
@@ -229,7 +224,7 @@ static void edges_walk(void *arg, unsigned index)
 						struct hd_edge_item *it = &e->items[c->edge[k]];
 						if (it->seen != gen) {
 							it->seen = gen;
-							it->weight = add_wrap(it->weight, w);
+							it->weight = hd_i64_add(it->weight, w);
 							it->residual = it->residual || residual;
 							if (outer)
 								it->inlined = false;
@@ -263,7 +258,7 @@ static bool edges_combine(struct hd_edges *to, const struct hd_edges *from)
 		if (eid == HD_NONE)
 			return false;
 		struct hd_edge_item *it = &to->items[eid];
-		it->weight = add_wrap(it->weight, src->weight);
+		it->weight = hd_i64_add(it->weight, src->weight);
 		it->residual = it->residual || src->residual;
 		it->inlined = it->inlined && src->inlined;
 	}

@@ -51,11 +51,6 @@ static int cmp_items(const void *pa, const void *pb)
 	return c;
 }
 
-static inline int64_t wrap_add(int64_t a, int64_t b)
-{
-	return (int64_t)((uint64_t)a + (uint64_t)b);
-}
-
 static int cmp_lines(const void *pa, const void *pb)
 {
 	const struct hd_list_line *a = pa, *b = pb;
@@ -147,12 +142,12 @@ enum hd_status hd_view_list(const struct hd_view *v, const struct hd_report_opti
 				f0 = &v->nodes[items[k].id];
 			}
 		/* Go's int arithmetic wraps; so does this (lines are untrusted). */
-		int64_t start = f0->start_line ? f0->start_line : wrap_add(f0->line, -5);
-		int64_t end = wrap_add(f0->line, 5);
+		int64_t start = f0->start_line ? f0->start_line : hd_i64_add(f0->line, -5);
+		int64_t end = hd_i64_add(f0->line, 5);
 		for (uint32_t k = i; k < j; k++) {
 			const struct hd_node *nd = &v->nodes[items[k].id];
-			int64_t node_start = nd->start_line ? nd->start_line : wrap_add(nd->line, -5);
-			int64_t node_end = wrap_add(nd->line, 5);
+			int64_t node_start = nd->start_line ? nd->start_line : hd_i64_add(nd->line, -5);
+			int64_t node_end = hd_i64_add(nd->line, 5);
 			if (node_start < start)
 				start = node_start;
 			else if (node_end > end)

@@ -293,16 +293,6 @@ static bool is_diff_base(const struct hd_profile *p, uint64_t s)
 }
 
 /* Go's int64 arithmetic wraps; C's would be undefined.  Sums wrap here too. */
-static inline int64_t add_wrap(int64_t a, int64_t b)
-{
-	return (int64_t)((uint64_t)a + (uint64_t)b);
-}
-
-static inline int64_t abs_wrap(int64_t a)
-{
-	return a < 0 ? (int64_t)(0 - (uint64_t)a) : a;
-}
-
 /* report.go computeTotal: over every sample, or with -relative_percentages
  * over those the filters kept (pprof then filters before New). */
 static void compute_total(struct filter_ctx *c, bool kept)
@@ -315,13 +305,13 @@ static void compute_total(struct filter_ctx *c, bool kept)
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t s = kept ? c->v->samples[i].sample : i;
 		const int64_t *vals = p->values + s * nt;
-		int64_t v = abs_wrap(vals[idx]);
+		int64_t v = hd_i64_abs(vals[idx]);
 		int64_t d = mean ? vals[0] : 0;
-		total = add_wrap(total, v);
-		div = add_wrap(div, d);
+		total = hd_i64_add(total, v);
+		div = hd_i64_add(div, d);
 		if (is_diff_base(p, s)) {
-			diff_total = add_wrap(diff_total, v);
-			diff_div = add_wrap(diff_div, d);
+			diff_total = hd_i64_add(diff_total, v);
+			diff_div = hd_i64_add(diff_div, d);
 		}
 	}
 	if (diff_total > 0) {

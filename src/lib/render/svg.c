@@ -106,11 +106,6 @@ static void put_pct(struct hd_buf *b, int64_t v, int64_t total)
 
 /* Sums of huge weights may overflow int64: they wrap, as Go's int64 (and
  * as they always did here), without undefined behaviour. */
-static inline int64_t wrap_add(int64_t a, int64_t b)
-{
-	return (int64_t)((uint64_t)a + (uint64_t)b);
-}
-
 static inline int64_t wrap_sub(int64_t a, int64_t b)
 {
 	return (int64_t)((uint64_t)a - (uint64_t)b);
@@ -128,7 +123,7 @@ static void frame_colour(char *out, size_t cap, const struct hd_ftree *t,
 			 const struct hd_ftnode *n, struct hd_str name)
 {
 	if (t->src->diff) {
-		int64_t w = wrap_add(n->pos, n->neg);
+		int64_t w = hd_i64_add(n->pos, n->neg);
 		double r = w ? (double)wrap_sub(n->pos, n->neg) / (double)w : 0;
 		int c = 255 - (int)lround(190 * fabs(r));
 		if (r >= 0)
@@ -195,7 +190,7 @@ static int width_desc(const void *a, const void *b)
 
 static inline int64_t node_width(const struct hd_ftnode *n)
 {
-	return wrap_add(n->pos, n->neg);
+	return hd_i64_add(n->pos, n->neg);
 }
 
 /* The drawing threshold of choose_frames() before the --max-frames cap. */
@@ -228,7 +223,7 @@ static long choose_frames(const struct hd_ftree *t, const struct hd_flame_option
 		qsort(w, k, sizeof(*w), width_desc);
 		/* Keep the frames strictly wider than the (max+1)th: ties are
 		 * dropped together, so the set stays closed under parents. */
-		min = wrap_add(w[max], 1);
+		min = hd_i64_add(w[max], 1);
 		hd_free(w);
 		count = 0;
 		for (size_t i = 1; i < t->n_nodes; i++)
@@ -270,7 +265,7 @@ static bool layout_build(struct layout *L, const struct hd_ftree *t, int64_t min
 		for (uint32_t k = 0; k < L->kid_count[u]; k++) {
 			uint32_t c = L->kids[L->kid_first[u] + k];
 			L->x[c] = cx;
-			cx = wrap_add(cx, node_width(&t->nodes[c]));
+			cx = hd_i64_add(cx, node_width(&t->nodes[c]));
 		}
 	}
 	return true;
@@ -324,7 +319,7 @@ static enum hd_status render(const struct hd_ftsrc *src, const struct hd_flame_o
 			     char **out_ret, size_t *len_ret, struct hd_error *err)
 {
 	struct hd_ftree t;
-	int64_t min_drawn = min_width(wrap_add(src->pos, src->neg), options);
+	int64_t min_drawn = min_width(hd_i64_add(src->pos, src->neg), options);
 	enum hd_status st = hd_ftree_build(&t, src, min_drawn, err);
 	if (st != HD_OK)
 		return st;

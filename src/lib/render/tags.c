@@ -48,17 +48,6 @@ struct tag_set {
 	uint64_t seed;
 };
 
-static inline int64_t add_wrap(int64_t a, int64_t b)
-{
-	return (int64_t)((uint64_t)a + (uint64_t)b);
-}
-
-/* Go's abs64: -x, which leaves INT64_MIN negative. */
-static inline int64_t abs_go(int64_t x)
-{
-	return x < 0 ? (int64_t)(0 - (uint64_t)x) : x;
-}
-
 struct tag_probe {
 	const struct tag_set *set;
 	const struct hd_label *label;
@@ -129,7 +118,7 @@ static enum hd_status collect(const struct hd_view *v, struct tag_set *s, struct
 				if (!hd_idtab_add(&s->tab, h, id))
 					return hd_error_set(err, HD_ERR_NOMEM, "out of memory");
 			}
-			s->tags[id].flat = add_wrap(s->tags[id].flat, vs->value);
+			s->tags[id].flat = hd_i64_add(s->tags[id].flat, vs->value);
 		}
 	}
 	return HD_OK;
@@ -151,7 +140,7 @@ static int cmp_key_then_flat(const struct tag *x, const struct tag *y)
 	int c = hd_str_cmp(x->key, y->key);
 	if (c)
 		return c;
-	int64_t fx = abs_go(x->flat), fy = abs_go(y->flat);
+	int64_t fx = hd_i64_abs(x->flat), fy = hd_i64_abs(y->flat);
 	return fx == fy ? 0 : fx > fy ? -1 : 1;
 }
 
@@ -189,7 +178,7 @@ static enum hd_status merge_names(const struct hd_view *v, struct tag_set *s,
 	for (uint32_t i = 0; i < s->n; i++) {
 		if (w && hd_str_eq(s->tags[w - 1].key, s->tags[i].key) &&
 		    hd_str_eq(s->tags[w - 1].name, s->tags[i].name)) {
-			s->tags[w - 1].flat = add_wrap(s->tags[w - 1].flat, s->tags[i].flat);
+			s->tags[w - 1].flat = hd_i64_add(s->tags[w - 1].flat, s->tags[i].flat);
 			hd_free(s->tags[i].formatted);
 			continue;
 		}
@@ -234,7 +223,7 @@ static void write_block(struct hd_buf *b, const struct hd_view *v, const struct 
 {
 	int64_t key_total = 0;
 	for (uint32_t i = 0; i < n; i++)
-		key_total = add_wrap(key_total, t[i].flat);
+		key_total = hd_i64_add(key_total, t[i].flat);
 	int64_t total = v->total;
 	char val[HD_UNIT_LABEL_MAX], tot[HD_UNIT_LABEL_MAX], pct[32];
 
@@ -363,7 +352,7 @@ enum hd_status hd_render_tags_json(const struct hd_view *v, char **out_ret, size
 		uint32_t j = i + 1;
 		int64_t key_total = s.tags[i].flat;
 		while (j < s.n && hd_str_eq(s.tags[j].key, s.tags[i].key))
-			key_total = add_wrap(key_total, s.tags[j++].flat);
+			key_total = hd_i64_add(key_total, s.tags[j++].flat);
 		hd_buf_append(&b, i ? ",\n    {\"key\": " : "\n    {\"key\": ", i ? 14 : 13);
 		hd_buf_put_json_string(&b, s.tags[i].key.ptr, s.tags[i].key.len);
 		hd_buf_printf(&b, ", \"total\": %" PRId64 ", \"values\": [",
